@@ -1,0 +1,18 @@
+/**
+ * Channels and roles: the closed vocabularies every part of Roomcast shares.
+ * Adding a channel means adding it here and giving it a policy in the gateway.
+ */
+export const CHANNELS = ["chat", "notifications", "analytics", "documents", "system"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ROLES = ["visitor", "member", "agent", "admin", "service"] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === "string" && (CHANNELS as readonly string[]).includes(value);
+}
+
+/** Priorities are integers; a subscriber's `minPriority` drops everything below it. */
+export const PRIORITY_MIN = 0;
+export const PRIORITY_MAX = 9;
+export const PRIORITY_DEFAULT = 5;

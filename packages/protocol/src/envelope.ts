@@ -1,0 +1,29 @@
+/**
+ * The event envelope: the one shape every client receives, whatever produced the event.
+ * `offset` is the event's position in its stream: 1, 2, 3 … gapless, in commit order.
+ */
+import { z } from "zod";
+import { PRIORITY_MAX, PRIORITY_MIN } from "./channels";
+import { channelSchema, topicSchema } from "./rooms";
+
+export const envelopeSchema = z.object({
+  id: z.string(),
+  stream: z.string(),
+  offset: z.number().int().nonnegative(),
+  channel: channelSchema,
+  topic: topicSchema.nullable(),
+  type: z.string(),
+  data: z.unknown(),
+  priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX),
+  source: z.string(),
+  ts: z.string(),
+});
+
+export type EventEnvelope<T = unknown> = Omit<z.infer<typeof envelopeSchema>, "data"> & { data: T };
+
+/** A server notice on the `system` event (not part of any stream, so no offset). */
+export interface SystemNotice {
+  type: "drain" | "notice";
+  message: string;
+  ts: string;
+}

@@ -1,0 +1,71 @@
+/**
+ * The typed Socket.IO contract. Both the gateway (`Server<…>`) and the SDK (`Socket<…>`)
+ * use these as generics, so an event name or payload shape exists in one place only.
+ */
+import type { Channel, Role } from "./channels";
+import type { EventEnvelope, SystemNotice } from "./envelope";
+import type { Result } from "./errors";
+
+export interface SubscribeOk {
+  stream: string;
+  /** The position the subscriber now stands at; the next live event is offset + 1. */
+  offset: number;
+  /** False when `since` was past retention: the app must refetch a snapshot. */
+  recovered: boolean;
+  /** How many events were replayed before this ack. */
+  replayed: number;
+}
+export interface UnsubscribeOk {
+  stream: string;
+}
+export interface PublishOk {
+  id: string;
+  stream: string;
+  offset: number;
+}
+
+export type Ack<T extends object> = (result: Result<T>) => void;
+
+export interface ClientToServerEvents {
+  subscribe: (payload: unknown, ack: Ack<SubscribeOk>) => void;
+  unsubscribe: (payload: unknown, ack: Ack<UnsubscribeOk>) => void;
+  publish: (payload: unknown, ack: Ack<PublishOk>) => void;
+}
+
+export interface ServerToClientEvents {
+  event: (envelope: EventEnvelope) => void;
+  system: (notice: SystemNotice) => void;
+}
+
+/** Requests one node makes of the others through the adapter (`serverSideEmit`). */
+export interface NodeStatus {
+  nodeId: string;
+  uptimeSeconds: number;
+  sockets: number;
+  tenants: Record<string, number>;
+}
+export interface InterServerEvents {
+  "node:status": (reply: (status: NodeStatus) => void) => void;
+}
+
+/** The identity taken from a verified token, stored on `socket.data`. */
+export interface Principal {
+  sub: string;
+  tenant: string;
+  role: Role;
+  /** For visitors: the one chat session they may join. */
+  session?: string | undefined;
+}
+
+export interface SubscriptionFilter {
+  types?: readonly string[] | undefined;
+  minPriority?: number | undefined;
+}
+
+export interface SocketData {
+  principal: Principal;
+  /** Per-stream filters of this socket's subscriptions, keyed by stream name. */
+  filters: Record<string, SubscriptionFilter>;
+}
+
+export type { Channel };

@@ -1,0 +1,6 @@
+export * from "./channels";
+export * from "./rooms";
+export * from "./errors";
+export * from "./envelope";
+export * from "./payloads";
+export * from "./events";

@@ -1,0 +1,39 @@
+/**
+ * Schemas for every payload a client sends. Inbound data is `unknown` until one of these
+ * parses it; `.strict()` refuses unknown keys so a typo is an error, not a silent no-op.
+ */
+import { z } from "zod";
+import { PRIORITY_DEFAULT, PRIORITY_MAX, PRIORITY_MIN } from "./channels";
+import { channelSchema, topicSchema } from "./rooms";
+
+export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const eventTypeSchema = z.string().regex(EVENT_TYPE_PATTERN, "must match [A-Za-z0-9_.:-]{1,64}");
+const prioritySchema = z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX);
+
+export const subscribeSchema = z
+  .object({
+    channel: channelSchema,
+    topic: topicSchema.optional(),
+    since: z.number().int().nonnegative().optional(),
+    types: z.array(eventTypeSchema).min(1).max(32).optional(),
+    minPriority: prioritySchema.optional(),
+  })
+  .strict();
+export type SubscribeRequest = z.infer<typeof subscribeSchema>;
+
+export const unsubscribeSchema = z
+  .object({ channel: channelSchema, topic: topicSchema.optional() })
+  .strict();
+export type UnsubscribeRequest = z.infer<typeof unsubscribeSchema>;
+
+export const publishSchema = z
+  .object({
+    channel: channelSchema,
+    topic: topicSchema.optional(),
+    type: eventTypeSchema,
+    data: z.json(),
+    priority: prioritySchema.default(PRIORITY_DEFAULT),
+  })
+  .strict();
+export type PublishRequest = z.input<typeof publishSchema>;
+export type PublishInput = z.output<typeof publishSchema>;
