@@ -1,0 +1,66 @@
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from "./index";
+
+const SECRET = "s".repeat(32);
+
+function issuesOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const { config } = loadConfig({ ROOMCAST_JWT_SECRET: SECRET });
+    expect(config.port).toBe(3000);
+    expect(config.redis).toBeUndefined();
+    expect(config.limits).toEqual({
+      maxPayloadBytes: 65536,
+      maxHttpBodyBytes: 262144,
+      rateLimitEvents: 50,
+      rateLimitWindowSeconds: 1,
+      maxConnectionsPerIp: 200,
+    });
+    expect(config.nodeId).toMatch(/-\d+$/);
+  });
+
+  it("refuses an unknown ROOMCAST_ key, naming it", () => {
+    expect(issuesOf({ ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_RATE_LIMT_EVENTS: "5" })).toEqual([
+      "ROOMCAST_RATE_LIMT_EVENTS: unknown setting",
+    ]);
+  });
+
+  it("refuses a bad value, naming the key", () => {
+    const issues = issuesOf({ PORT: "http", ROOMCAST_REDIS_ADAPTER: "cluster" });
+    expect(issues.some((i) => i.startsWith("PORT:"))).toBe(true);
+    expect(issues.some((i) => i.startsWith("ROOMCAST_REDIS_ADAPTER:"))).toBe(true);
+  });
+
+  it("requires a secret in production", () => {
+    expect(issuesOf({ NODE_ENV: "production" })[0]).toMatch(/^ROOMCAST_JWT_SECRET: required in production/);
+  });
+
+  it("uses the dev secret with a warning in development", () => {
+    const { config, warnings } = loadConfig({});
+    expect(config.jwt.key).toEqual({ kind: "secret", secret: DEV_JWT_SECRET, algorithms: ["HS256"] });
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("parses Redis and origin settings and freezes the result", () => {
+    const { config } = loadConfig({
+      REDIS_URL: "redis://127.0.0.1:6379",
+      ROOMCAST_REDIS_ADAPTER: "classic",
+      ROOMCAST_ALLOWED_ORIGINS: "https://a.example, https://b.example",
+    });
+    expect(config.redis).toMatchObject({ url: "redis://127.0.0.1:6379", adapter: "classic" });
+    expect(config.allowedOrigins).toEqual(["https://a.example", "https://b.example"]);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+  });
+
+  it("refuses a non-redis URL", () => {
+    expect(issuesOf({ REDIS_URL: "http://127.0.0.1" })[0]).toMatch(/^REDIS_URL:/);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Turns an environment (a plain record, so tests pass their own) into a frozen, typed
+ * config, or throws a ConfigError naming every bad key. Development without a JWT secret
+ * falls back to DEV_JWT_SECRET and reports a warning for the caller to log.
+ */
+import { defaultNodeId, envSchema, KNOWN_KEYS, type Env } from "./schema";
+
+/** Documented in the README; valid only when NODE_ENV is not `production`. */
+export const DEV_JWT_SECRET = "roomcast-development-secret-do-not-use-in-production";
+
+export type JwtKey =
+  | { kind: "secret"; secret: string; algorithms: ["HS256"] }
+  | { kind: "public-key"; publicKey: string; algorithms: ["RS256", "ES256"] };
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  logLevel: Env["LOG_LEVEL"];
+  port: number;
+  host: string;
+  nodeId: string;
+  redis:
+    | { url: string; adapter: "sharded" | "classic"; subscriptionMode: Env["ROOMCAST_REDIS_SUBSCRIPTION_MODE"]; prefix: string }
+    | undefined;
+  redisPrefix: string;
+  jwt: { key: JwtKey; issuer: string | undefined; audience: string | undefined };
+  allowedOrigins: readonly string[];
+  limits: {
+    maxPayloadBytes: number;
+    maxHttpBodyBytes: number;
+    rateLimitEvents: number;
+    rateLimitWindowSeconds: number;
+    maxConnectionsPerIp: number;
+  };
+  trustProxy: boolean;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export interface LoadedConfig {
+  config: Readonly<Config>;
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined>): LoadedConfig {
+  const issues = Object.keys(source)
+    .filter((key) => key.startsWith("ROOMCAST_") && !KNOWN_KEYS.has(key))
+    .map((key) => `${key}: unknown setting`);
+  // Empty strings mean "unset" (a blank line in an .env file), not "invalid".
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issues.push(`${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
+  const env = parsed.data;
+
+  const warnings: string[] = [];
+  let key: JwtKey;
+  if (env.ROOMCAST_JWT_PUBLIC_KEY !== undefined) {
+    key = { kind: "public-key", publicKey: env.ROOMCAST_JWT_PUBLIC_KEY, algorithms: ["RS256", "ES256"] };
+  } else if (env.ROOMCAST_JWT_SECRET !== undefined) {
+    key = { kind: "secret", secret: env.ROOMCAST_JWT_SECRET, algorithms: ["HS256"] };
+  } else if (env.NODE_ENV === "production") {
+    throw new ConfigError(["ROOMCAST_JWT_SECRET: required in production (or set ROOMCAST_JWT_PUBLIC_KEY)"]);
+  } else {
+    key = { kind: "secret", secret: DEV_JWT_SECRET, algorithms: ["HS256"] };
+    warnings.push("ROOMCAST_JWT_SECRET is not set: using the public development secret; never do this in production");
+  }
+
+  const config: Config = {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    host: env.HOST,
+    nodeId: env.NODE_ID ?? defaultNodeId(),
+    redis:
+      env.REDIS_URL === undefined
+        ? undefined
+        : {
+            url: env.REDIS_URL,
+            adapter: env.ROOMCAST_REDIS_ADAPTER,
+            subscriptionMode: env.ROOMCAST_REDIS_SUBSCRIPTION_MODE,
+            prefix: env.ROOMCAST_REDIS_PREFIX,
+          },
+    redisPrefix: env.ROOMCAST_REDIS_PREFIX,
+    jwt: { key, issuer: env.ROOMCAST_JWT_ISSUER, audience: env.ROOMCAST_JWT_AUDIENCE },
+    allowedOrigins: env.ROOMCAST_ALLOWED_ORIGINS,
+    limits: {
+      maxPayloadBytes: env.ROOMCAST_MAX_PAYLOAD_BYTES,
+      maxHttpBodyBytes: env.ROOMCAST_MAX_HTTP_BODY_BYTES,
+      rateLimitEvents: env.ROOMCAST_RATE_LIMIT_EVENTS,
+      rateLimitWindowSeconds: env.ROOMCAST_RATE_LIMIT_WINDOW_SECONDS,
+      maxConnectionsPerIp: env.ROOMCAST_MAX_CONNECTIONS_PER_IP,
+    },
+    trustProxy: env.ROOMCAST_TRUST_PROXY,
+    pingIntervalMs: env.ROOMCAST_PING_INTERVAL_MS,
+    pingTimeoutMs: env.ROOMCAST_PING_TIMEOUT_MS,
+  };
+  return { config: deepFreeze(config), warnings };
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child !== null && typeof child === "object" && !Object.isFrozen(child)) deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

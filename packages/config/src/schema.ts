@@ -1,0 +1,66 @@
+/**
+ * The one schema of Roomcast's environment. Every option sits here with its default and
+ * its unit; nothing else in the code base reads `process.env`. Unknown `ROOMCAST_*` keys
+ * are refused by `loadConfig` so a typo stops start-up instead of being ignored.
+ */
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const list = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s.length > 0));
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** TCP port of the HTTP + Socket.IO server; 0 picks a free one. */
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    /** This node's name in logs, metrics and the Admin UI; default `<hostname>-<pid>`. */
+    NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).optional(),
+
+    /** Unset: the in-memory adapter (one node). Set: the Redis adapter (a cluster). */
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** `sharded` uses SSUBSCRIBE/SPUBLISH (Redis 7+); `classic` uses PUBLISH/PSUBSCRIBE. */
+    ROOMCAST_REDIS_ADAPTER: z.enum(["sharded", "classic"]).default("sharded"),
+    /** Sharded adapter only: `dynamic` gives each public room its own channel. */
+    ROOMCAST_REDIS_SUBSCRIPTION_MODE: z.enum(["static", "dynamic", "dynamic-private"]).default("dynamic"),
+    /** Prefix of every Redis key and channel this deployment uses. */
+    ROOMCAST_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).default("roomcast"),
+
+    /** HS256 secret (at least 32 characters). Required in production unless a public key is set. */
+    ROOMCAST_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** PEM public key for RS256/ES256 tokens; takes precedence over the secret. */
+    ROOMCAST_JWT_PUBLIC_KEY: z.string().min(1).optional(),
+    ROOMCAST_JWT_ISSUER: z.string().min(1).optional(),
+    ROOMCAST_JWT_AUDIENCE: z.string().min(1).optional(),
+
+    /** Comma-separated browser origins allowed to connect; `*` allows any. Same-origin pages are always allowed. */
+    ROOMCAST_ALLOWED_ORIGINS: list.default([]),
+    /** Largest Socket.IO message, in bytes (64 KiB, per OWASP's WebSocket guidance). */
+    ROOMCAST_MAX_PAYLOAD_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+    /** Largest HTTP JSON body, in bytes (a batch publish needs more than one message). */
+    ROOMCAST_MAX_HTTP_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(256 * 1024),
+    /** Events one socket may send per window (subscribe, unsubscribe, publish). */
+    ROOMCAST_RATE_LIMIT_EVENTS: int(1, 1_000_000).default(50),
+    /** The rate-limit window, in seconds. */
+    ROOMCAST_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(1),
+    /** Open connections one client address may hold on one node. */
+    ROOMCAST_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
+    /** Trust X-Forwarded-For from the proxy in front (nginx) for the client address. */
+    ROOMCAST_TRUST_PROXY: bool.default(false),
+    /** Engine.IO heartbeat, in milliseconds. */
+    ROOMCAST_PING_INTERVAL_MS: int(1000, 600_000).default(25_000),
+    ROOMCAST_PING_TIMEOUT_MS: int(1000, 600_000).default(20_000),
+  })
+  .strip();
+
+export type Env = z.output<typeof envSchema>;
+export const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.keys(envSchema.shape));
+
+export function defaultNodeId(): string {
+  return `${hostname()}-${process.pid}`;
+}
