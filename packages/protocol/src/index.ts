@@ -4,3 +4,4 @@ export * from "./errors";
 export * from "./envelope";
 export * from "./payloads";
 export * from "./events";
+export * from "./filters";

@@ -1,0 +1,22 @@
+/**
+ * Chooses the Socket.IO adapter: the Redis adapter (classic or sharded pub/sub) when the
+ * node is part of a cluster, the default in-memory adapter otherwise. The adapter is handed
+ * the clients; it never creates them.
+ */
+import type { Config } from "@roomcast/config";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import type { Redis } from "ioredis";
+
+type AdapterFactory = ReturnType<typeof createAdapter>;
+
+export function clusterAdapter(redis: NonNullable<Config["redis"]>, clients: { pub: Redis; sub: Redis }): AdapterFactory {
+  const prefix = `${redis.prefix}:io`;
+  if (redis.adapter === "classic") {
+    // A response to a cross-node request is published on a per-requester channel.
+    return createAdapter(clients.pub, clients.sub, { key: prefix, publishOnSpecificResponseChannel: true, requestsTimeout: 2000 });
+  }
+  return createShardedAdapter(clients.pub, clients.sub, {
+    channelPrefix: prefix,
+    subscriptionMode: redis.subscriptionMode,
+  }) as unknown as AdapterFactory;
+}

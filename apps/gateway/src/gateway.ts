@@ -1,0 +1,133 @@
+/**
+ * createGateway: one Roomcast node — Express and Socket.IO on one HTTP server — built from
+ * injected dependencies, so a test can start three in one process.
+ *
+ * Lifecycle: `listen()` binds; `close()` disconnects every socket, closes the server and
+ * stops every timer this instance started. Redis clients are the caller's: the gateway
+ * never creates or closes them.
+ *
+ * Connection pipeline: Engine.IO `allowRequest` (Origin allowlist, per-address cap) →
+ * Socket.IO auth middleware (passport-jwt) → `connection` (join the tenant's system room,
+ * register handlers behind the per-socket rate limit).
+ */
+import type { Config } from "@roomcast/config";
+import { systemRoom, type ConnectErrorData } from "@roomcast/protocol";
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { Server } from "socket.io";
+import { createAuthenticator } from "./auth/authenticator";
+import { clusterAdapter } from "./cluster/adapter";
+import { createApp } from "./http/app";
+import { clientAddress } from "./http/client-address";
+import { isOriginAllowed } from "./http/origin";
+import { createConnectionLimit } from "./socket/connection-limit";
+import { registerPublish } from "./socket/publish";
+import { applyEventLimit, createEventLimiter } from "./socket/rate-limit";
+import type { GatewayServer } from "./socket/socket-types";
+import { registerSubscriptions } from "./socket/subscriptions";
+import type { StreamStore } from "./stream-store";
+
+export interface GatewayDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  store: StreamStore;
+  /** Required when `config.redis` is set. */
+  redis?: { pub: Redis; sub: Redis; cmd: Redis } | undefined;
+}
+
+export interface Gateway {
+  io: GatewayServer;
+  http: HttpServer;
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { config, store } = deps;
+  const logger = deps.logger.child({ node: config.nodeId });
+  if (config.redis !== undefined && deps.redis === undefined) throw new Error("config.redis is set but no Redis clients were given");
+
+  const authenticator = createAuthenticator(config.jwt);
+  const readiness = async (): Promise<void> => {
+    await store.ping().catch(() => Promise.reject(new Error("database unreachable")));
+    if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
+  };
+  const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes });
+  const http = createServer(app);
+
+  const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
+  const connections = createConnectionLimit(config.limits.maxConnectionsPerIp, addressOf);
+  const io: GatewayServer = new Server(http, {
+    maxHttpBufferSize: config.limits.maxPayloadBytes,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
+    cors: { origin: (origin, cb) => cb(null, origin === undefined || isOriginAllowed({ headers: { origin } }, config.allowedOrigins)), credentials: false },
+    allowRequest: (req, callback) => {
+      if (!isOriginAllowed(req, config.allowedOrigins)) return callback("origin not allowed", false);
+      if (!connections.admits(req)) return callback("too many connections from this address", false);
+      callback(null, true);
+    },
+    ...(config.redis !== undefined && deps.redis !== undefined ? { adapter: clusterAdapter(config.redis, deps.redis) } : {}),
+  });
+
+  io.engine.on("connection", (raw: { request: IncomingMessage; once(event: "close", listener: () => void): void }) => {
+    raw.once("close", connections.track(raw.request));
+  });
+
+  io.use((socket, next) => {
+    authenticator
+      .authenticate({ headers: socket.handshake.headers, socketToken: (socket.handshake.auth as { token?: unknown }).token })
+      .then((outcome) => {
+        if (!outcome.ok) {
+          const refusal = new Error(outcome.error.message) as Error & { data: ConnectErrorData };
+          refusal.data = { code: outcome.error.code };
+          return next(refusal);
+        }
+        socket.data.principal = outcome.principal;
+        socket.data.filters = {};
+        next();
+      }, next);
+  });
+
+  const limiter = createEventLimiter({
+    points: config.limits.rateLimitEvents,
+    durationSeconds: config.limits.rateLimitWindowSeconds,
+    redis: deps.redis === undefined ? undefined : { client: deps.redis.cmd, prefix: config.redisPrefix },
+  });
+
+  io.on("connection", (socket) => {
+    const { principal } = socket.data;
+    const log = logger.child({ socket: socket.id, tenant: principal.tenant, sub: principal.sub, role: principal.role });
+    void socket.join(systemRoom(principal.tenant));
+    applyEventLimit(socket, limiter, { onLimited: (_s, event) => log.debug({ event }, "rate limited") });
+    registerSubscriptions(socket, store, log);
+    registerPublish(socket, store, log);
+    socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
+    socket.on("disconnect", (reason) => log.debug({ reason }, "disconnected"));
+  });
+
+  return {
+    io,
+    http,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(port, host, () => {
+          http.off("error", reject);
+          const address = http.address() as AddressInfo;
+          logger.info({ port: address.port }, "gateway listening");
+          resolve(address);
+        });
+      });
+    },
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      http.closeAllConnections();
+    },
+  };
+}

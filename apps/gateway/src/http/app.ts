@@ -1,0 +1,40 @@
+/**
+ * The Express application: health probes and the v1 JSON API. Bodies are bounded by the
+ * configured limit; every failure answers with a code from the protocol's catalog.
+ */
+import express, { type Express } from "express";
+import type { Logger } from "pino";
+import type { Authenticator } from "../auth/authenticator";
+import type { StreamStore } from "../stream-store";
+import { errorHandler, sendError } from "./errors";
+import { publishRouter } from "./publish.route";
+
+export interface AppDeps {
+  authenticator: Authenticator;
+  store: StreamStore;
+  logger: Logger;
+  /** Resolves when every dependency answers; rejects naming the one that does not. */
+  readiness: () => Promise<void>;
+  maxBodyBytes: number;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: deps.maxBodyBytes }));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get("/readyz", (_req, res) => {
+    deps.readiness().then(
+      () => res.json({ ok: true }),
+      (error: unknown) => sendError(res, "unavailable", error instanceof Error ? error.message : "not ready"),
+    );
+  });
+
+  app.use("/api/v1", publishRouter(deps));
+  app.use("/api", (_req, res) => sendError(res, "not_found", "no such endpoint"));
+  app.use(errorHandler(deps.logger));
+  return app;
+}
