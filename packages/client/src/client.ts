@@ -1,0 +1,336 @@
+/**
+ * createClient: the Roomcast SDK over one socket.io-client connection.
+ *
+ * Lifecycle: created → `connecting` (token from `token` or `getToken()`, sent only in the
+ * handshake `auth`) → `live` on every connect, where each subscription resubscribes with
+ * `since` and the publish queue drains → `reconnecting` after a drop (socket.io retries by
+ * itself; when it will not — the server closed the socket or refused the handshake with a
+ * retryable code — the SDK schedules the reconnect, refreshing the token first on
+ * `unauthorized` when `getToken` is given) → `offline` when the server refuses for good,
+ * socket.io gives up (`reconnect_failed`), or `close()`.
+ *
+ * Invariants: no module-level state (each client owns its socket, timers and maps; the
+ * socket is created with `forceNew`); `close()` stops every timer and the socket and
+ * settles every pending promise; one subscription per stream (channel + topic) per client;
+ * listeners supplied by the app never break the SDK when they throw.
+ */
+import {
+  err,
+  publishSchema,
+  subscribeSchema,
+  type ErrorCode,
+  type EventEnvelope,
+  type PublishOk,
+  type PublishRequest,
+  type Result,
+  type SubscribeOk,
+  type SubscribeRequest,
+  type SystemNotice,
+} from "@roomcast/protocol";
+import { io as socketIo } from "socket.io-client";
+import { backoffDelay, type BackoffOptions } from "./backoff";
+import type { ClientErrorInfo } from "./errors";
+import { generateIdempotencyKey } from "./idempotency-key";
+import { connectErrorCode, Listeners } from "./listeners";
+import { silentLogger, type Logger } from "./logger";
+import { OfflineQueue } from "./offline-queue";
+import { Requester } from "./requester";
+import type { AuthCallback, ClientSocket, PassThroughSocketOptions, SocketFactory } from "./socket";
+import { StreamSubscription, type SubscriptionHooks } from "./stream-subscription";
+import { parseEnvelope } from "./wire";
+
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+
+export interface ClientOptions {
+  url: string;
+  /** A token for the handshake; or `getToken`, called at start and again on `unauthorized`. */
+  token?: string;
+  getToken?: () => string | Promise<string>;
+  socketOptions?: PassThroughSocketOptions;
+  logger?: Logger;
+  /** How long a gap in a stream may stay open before the SDK resubscribes (ms). */
+  resyncTimeoutMs?: number;
+  /** Early events held per stream while a gap fills. */
+  reorderBufferLimit?: number;
+  /** Publishes that may wait for a connection; one more is refused. */
+  offlineQueueLimit?: number;
+  /** How long to wait for the server to acknowledge a subscribe or publish (ms). */
+  ackTimeoutMs?: number;
+  /** Send a client `key` with each publish and resend until acked. Needs server support (offline-queue.ts). */
+  idempotencyKeys?: boolean;
+  /** Socket factory; defaults to socket.io-client's `io`. Tests inject a fake. */
+  io?: SocketFactory;
+}
+
+export interface Subscription {
+  /** The first ack (or the refusal that ended the subscription). Never rejects. */
+  readonly ready: Promise<Result<SubscribeOk>>;
+  /** The stream name, once acknowledged. */
+  readonly stream: string | undefined;
+  /** The last offset delivered to the handler. */
+  readonly lastOffset: number | undefined;
+  /** Stops delivery at once and tells the server (best effort when offline). */
+  unsubscribe(): Promise<void>;
+}
+
+export interface RoomcastClient {
+  readonly state: ConnectionState;
+  /** Publishes accepted but not yet acknowledged. */
+  readonly pendingPublishes: number;
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+  onError(listener: (error: ClientErrorInfo) => void): () => void;
+  onSystem(listener: (notice: SystemNotice) => void): () => void;
+  subscribe(request: SubscribeRequest, onEvent: (event: EventEnvelope) => void, hooks?: SubscriptionHooks): Subscription;
+  /** Resolves with the server's answer; rejects with RoomcastClientError (`queue_full`, `closed`, `outcome_unknown`). */
+  publish(request: PublishRequest): Promise<Result<PublishOk>>;
+  close(): void;
+}
+
+const RETRYABLE_REFUSALS = new Set<ErrorCode | undefined>(["unavailable", "rate_limited", "internal", undefined]);
+
+export function createClient(options: ClientOptions): RoomcastClient {
+  return new Client(options);
+}
+
+function streamKey(channel: string, topic: string | null | undefined): string {
+  return topic == null ? channel : `${channel}\u0000${topic}`;
+}
+
+class Client implements RoomcastClient {
+  private current: ConnectionState = "connecting";
+  private closed = false;
+  private everConnected = false;
+  private token: string | undefined;
+  private reconnectAttempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly socket: ClientSocket;
+  private readonly requester: Requester;
+  private readonly queue: OfflineQueue;
+  private readonly subscriptions = new Map<string, StreamSubscription>();
+  private readonly stateListeners = new Listeners<ConnectionState>();
+  private readonly errorListeners = new Listeners<ClientErrorInfo>();
+  private readonly systemListeners = new Listeners<SystemNotice>();
+  private readonly logger: Logger;
+  private readonly backoff: BackoffOptions;
+
+  constructor(private readonly options: ClientOptions) {
+    if (options.token === undefined && options.getToken === undefined) {
+      throw new TypeError("createClient needs a token or a getToken function");
+    }
+    this.logger = options.logger ?? silentLogger();
+    this.token = options.token;
+    this.backoff = {
+      initialMs: options.socketOptions?.reconnectionDelay ?? 1000,
+      maxMs: options.socketOptions?.reconnectionDelayMax ?? 5000,
+    };
+    const auth: AuthCallback = (cb) => cb({ token: this.token ?? "" });
+    const factory: SocketFactory = options.io ?? ((url, socketOptions) => socketIo(url, socketOptions));
+    this.socket = factory(options.url, {
+      ...options.socketOptions,
+      autoConnect: false,
+      forceNew: true,
+      auth,
+    });
+    this.requester = new Requester(this.socket, options.ackTimeoutMs ?? 10_000);
+    this.queue = new OfflineQueue({
+      limit: options.offlineQueueLimit ?? 100,
+      idempotencyKeys: options.idempotencyKeys ?? false,
+      generateKey: generateIdempotencyKey,
+      send: (payload) => this.requester.send("publish", payload),
+      logger: this.logger,
+    });
+    this.socket.on("connect", () => this.connected());
+    this.socket.on("disconnect", (reason) => this.disconnected(reason));
+    this.socket.on("connect_error", (error) => this.connectError(error));
+    this.socket.on("event", (raw: unknown) => this.received(raw));
+    this.socket.on("system", (notice) => this.systemListeners.emit(notice, this.logger));
+    this.socket.io.on("reconnect_attempt", (attempt) => this.logger.debug({ attempt }, "reconnecting"));
+    this.socket.io.on("reconnect_failed", () => this.giveUp({ code: "connect_failed", message: "reconnection attempts exhausted" }));
+    if (this.token !== undefined) this.socket.connect();
+    else this.scheduleReconnect(true, 0);
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  get pendingPublishes(): number {
+    return this.queue.size;
+  }
+
+  onStateChange(listener: (state: ConnectionState) => void): () => void {
+    return this.stateListeners.add(listener);
+  }
+
+  onError(listener: (error: ClientErrorInfo) => void): () => void {
+    return this.errorListeners.add(listener);
+  }
+
+  onSystem(listener: (notice: SystemNotice) => void): () => void {
+    return this.systemListeners.add(listener);
+  }
+
+  subscribe(request: SubscribeRequest, onEvent: (event: EventEnvelope) => void, hooks: SubscriptionHooks = {}): Subscription {
+    const parsed = subscribeSchema.safeParse(request);
+    if (!parsed.success) return refusedSubscription(err("invalid", parsed.error.issues[0]?.message ?? "invalid subscribe request"));
+    if (this.closed) return refusedSubscription(err("unavailable", "the client is closed"));
+    const { since, ...rest } = parsed.data;
+    const key = streamKey(rest.channel, rest.topic);
+    if (this.subscriptions.has(key)) return refusedSubscription(err("invalid", "already subscribed to this stream"));
+    const subscription = new StreamSubscription({
+      request: rest,
+      since,
+      onEvent,
+      hooks,
+      resyncTimeoutMs: this.options.resyncTimeoutMs ?? 5000,
+      bufferLimit: this.options.reorderBufferLimit ?? 1000,
+      retry: this.backoff,
+      send: (payload) => this.requester.send("subscribe", payload),
+      onEnded: (error) => {
+        this.subscriptions.delete(key);
+        this.errorListeners.emit({ ...error, stream: subscription.stream ?? key }, this.logger);
+      },
+      logger: this.logger,
+    });
+    this.subscriptions.set(key, subscription);
+    if (this.socket.connected) subscription.online();
+    return {
+      ready: subscription.ready,
+      get stream() {
+        return subscription.stream;
+      },
+      get lastOffset() {
+        return subscription.lastOffset;
+      },
+      unsubscribe: async () => {
+        if (this.subscriptions.get(key) !== subscription) return;
+        this.subscriptions.delete(key);
+        subscription.close();
+        const outcome = await this.requester.send("unsubscribe", { channel: rest.channel, topic: rest.topic });
+        if (outcome.kind === "ack" && !outcome.result.ok) {
+          this.logger.warn({ code: outcome.result.error.code, channel: rest.channel }, "unsubscribe refused");
+        }
+      },
+    };
+  }
+
+  publish(request: PublishRequest): Promise<Result<PublishOk>> {
+    const parsed = publishSchema.safeParse(request);
+    if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid publish request"));
+    return this.queue.enqueue(parsed.data);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    for (const subscription of this.subscriptions.values()) subscription.close();
+    this.subscriptions.clear();
+    this.queue.close();
+    this.requester.close();
+    this.socket.off();
+    this.socket.io.off();
+    this.socket.disconnect();
+    this.setState("offline");
+    this.stateListeners.clear();
+    this.errorListeners.clear();
+    this.systemListeners.clear();
+  }
+
+  private connected(): void {
+    this.everConnected = true;
+    this.reconnectAttempt = 0;
+    this.setState("live");
+    for (const subscription of this.subscriptions.values()) subscription.online();
+    this.queue.online();
+  }
+
+  private disconnected(reason: string): void {
+    this.requester.disconnected();
+    for (const subscription of this.subscriptions.values()) subscription.offline();
+    this.queue.offline();
+    if (this.closed) return;
+    this.logger.info({ reason }, "disconnected");
+    this.setState("reconnecting");
+    // socket.io does not reconnect after a server-side disconnect (e.g. a draining node).
+    if (!this.socket.active) this.scheduleReconnect(false);
+  }
+
+  private connectError(error: Error): void {
+    if (this.closed) return;
+    const code = connectErrorCode(error);
+    this.setState(this.everConnected ? "reconnecting" : "connecting");
+    if (this.socket.active) {
+      // Transport-level failure: socket.io retries by itself.
+      this.logger.debug({ message: error.message }, "connect error; socket.io will retry");
+      return;
+    }
+    const info: ClientErrorInfo = { code: code ?? "connect_failed", message: error.message };
+    this.logger.warn({ code: info.code }, "handshake refused");
+    this.errorListeners.emit(info, this.logger);
+    if (code === "unauthorized" && this.options.getToken !== undefined) this.scheduleReconnect(true);
+    else if (RETRYABLE_REFUSALS.has(code)) this.scheduleReconnect(false);
+    else this.giveUp(null);
+  }
+
+  private scheduleReconnect(refreshToken: boolean, delay = backoffDelay(this.reconnectAttempt, this.backoff)): void {
+    if (this.closed || this.reconnectTimer !== undefined) return;
+    this.reconnectAttempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.reconnect(refreshToken);
+    }, delay);
+  }
+
+  private async reconnect(refreshToken: boolean): Promise<void> {
+    if (refreshToken && !(await this.refreshToken())) {
+      this.scheduleReconnect(true);
+      return;
+    }
+    if (!this.closed && !this.socket.connected) this.socket.connect();
+  }
+
+  private async refreshToken(): Promise<boolean> {
+    const getToken = this.options.getToken;
+    if (getToken === undefined) return this.token !== undefined;
+    try {
+      const token = await getToken();
+      if (this.closed) return false;
+      if (typeof token !== "string" || token.length === 0) throw new Error("getToken returned no token");
+      this.token = token;
+      return true;
+    } catch (error) {
+      if (this.closed) return false;
+      const message = error instanceof Error ? error.message : "getToken failed";
+      this.logger.warn({ message }, "token refresh failed");
+      this.errorListeners.emit({ code: "token_failed", message }, this.logger);
+      return false;
+    }
+  }
+
+  private giveUp(info: ClientErrorInfo | null): void {
+    if (this.closed) return;
+    if (info !== null) this.errorListeners.emit(info, this.logger);
+    this.setState("offline");
+  }
+
+  private received(raw: unknown): void {
+    const event = parseEnvelope(raw);
+    if (event === null) {
+      this.logger.warn({}, "dropped a malformed event");
+      return;
+    }
+    this.subscriptions.get(streamKey(event.channel, event.topic))?.handle(event);
+  }
+
+  private setState(next: ConnectionState): void {
+    if (next === this.current) return;
+    this.current = next;
+    this.stateListeners.emit(next, this.logger);
+  }
+}
+
+function refusedSubscription(result: Result<SubscribeOk>): Subscription {
+  return { ready: Promise.resolve(result), stream: undefined, lastOffset: undefined, unsubscribe: () => Promise.resolve() };
+}

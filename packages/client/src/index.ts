@@ -1,0 +1,13 @@
+/**
+ * @roomcast/client — the typed SDK over socket.io-client: resumable, deduplicated,
+ * ordered subscriptions and an exactly-once offline publish queue. See client.ts.
+ */
+export { createClient } from "./client";
+export type { ClientOptions, ConnectionState, RoomcastClient, Subscription } from "./client";
+export type { ResetInfo, SubscriptionHooks } from "./stream-subscription";
+export { RoomcastClientError, CLIENT_ERROR_CODES } from "./errors";
+export type { ClientErrorCode, ClientErrorInfo } from "./errors";
+export type { Logger } from "./logger";
+export type { ClientSocket, PassThroughSocketOptions, SocketFactory, SocketFactoryOptions } from "./socket";
+export { StreamCursor } from "./stream-cursor";
+export type { StreamCursorOptions } from "./stream-cursor";
