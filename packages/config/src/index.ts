@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, DEV_JWT_SECRET, type Config, type JwtKey, type LoadedConfig } from "./load-config";
+export { loadConfig, ConfigError, DEV_JWT_SECRET, DEV_ADMIN_PASSWORD, type Config, type JwtKey, type LoadedConfig } from "./load-config";
 export { envSchema, type Env } from "./schema";

@@ -43,10 +43,16 @@ describe("loadConfig", () => {
     expect(issuesOf({ NODE_ENV: "production" })[0]).toMatch(/^ROOMCAST_JWT_SECRET: required in production/);
   });
 
+  it("requires an Admin UI password hash in production unless the UI is off", () => {
+    expect(issuesOf({ NODE_ENV: "production", ROOMCAST_JWT_SECRET: SECRET })[0]).toMatch(/^ROOMCAST_ADMIN_PASSWORD_HASH: required/);
+    expect(loadConfig({ NODE_ENV: "production", ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_ADMIN_UI: "off" }).config.admin).toBeUndefined();
+    expect(issuesOf({ ROOMCAST_ADMIN_PASSWORD_HASH: "plain-text" })[0]).toMatch(/^ROOMCAST_ADMIN_PASSWORD_HASH: must be a bcrypt hash/);
+  });
+
   it("uses the dev secret with a warning in development", () => {
     const { config, warnings } = loadConfig({});
     expect(config.jwt.key).toEqual({ kind: "secret", secret: DEV_JWT_SECRET, algorithms: ["HS256"] });
-    expect(warnings).toHaveLength(1);
+    expect(warnings.filter((w) => w.startsWith("ROOMCAST_JWT_SECRET"))).toHaveLength(1);
   });
 
   it("parses Redis and origin settings and freezes the result", () => {

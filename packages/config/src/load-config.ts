@@ -8,6 +8,9 @@ import { defaultNodeId, envSchema, KNOWN_KEYS, type Env } from "./schema";
 /** Documented in the README; valid only when NODE_ENV is not `production`. */
 export const DEV_JWT_SECRET = "roomcast-development-secret-do-not-use-in-production";
 
+/** The Admin UI password outside production when no hash is configured (README). */
+export const DEV_ADMIN_PASSWORD = "roomcast-dev";
+
 export type JwtKey =
   | { kind: "secret"; secret: string; algorithms: ["HS256"] }
   | { kind: "public-key"; publicKey: string; algorithms: ["RS256", "ES256"] };
@@ -34,6 +37,20 @@ export interface Config {
   trustProxy: boolean;
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  relay: {
+    mode: "inline" | "off";
+    pollIntervalMs: number;
+    batchSize: number;
+    maxAttempts: number;
+    retentionMs: number;
+    retentionMaxPerStream: number;
+  };
+  replayLimit: number;
+  maxBufferedBytes: number;
+  shutdownTimeoutMs: number;
+  /** Undefined when the Admin UI is off. `passwordHash` undefined means the development password. */
+  admin: { user: string; passwordHash: string | undefined; readonly: boolean; mode: "development" | "production" } | undefined;
 }
 
 export interface LoadedConfig {
@@ -74,6 +91,13 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
     warnings.push("ROOMCAST_JWT_SECRET is not set: using the public development secret; never do this in production");
   }
 
+  if (env.ROOMCAST_ADMIN_UI === "on" && env.ROOMCAST_ADMIN_PASSWORD_HASH === undefined) {
+    if (env.NODE_ENV === "production") {
+      throw new ConfigError(["ROOMCAST_ADMIN_PASSWORD_HASH: required in production while ROOMCAST_ADMIN_UI=on"]);
+    }
+    warnings.push(`ROOMCAST_ADMIN_PASSWORD_HASH is not set: the Admin UI accepts the development password "${DEV_ADMIN_PASSWORD}"`);
+  }
+
   const config: Config = {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -102,6 +126,24 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
     trustProxy: env.ROOMCAST_TRUST_PROXY,
     pingIntervalMs: env.ROOMCAST_PING_INTERVAL_MS,
     pingTimeoutMs: env.ROOMCAST_PING_TIMEOUT_MS,
+    database: env.DATABASE_URL === undefined ? { kind: "pglite", dataDir: env.ROOMCAST_DATA_DIR } : { kind: "postgres", url: env.DATABASE_URL },
+    relay: {
+      mode: env.ROOMCAST_RELAY,
+      pollIntervalMs: env.ROOMCAST_RELAY_POLL_MS,
+      batchSize: env.ROOMCAST_RELAY_BATCH_SIZE,
+      maxAttempts: env.ROOMCAST_RELAY_MAX_ATTEMPTS,
+      retentionMs: env.ROOMCAST_RETENTION_HOURS * 3_600_000,
+      retentionMaxPerStream: env.ROOMCAST_RETENTION_MAX_PER_STREAM,
+    },
+    replayLimit: env.ROOMCAST_REPLAY_LIMIT,
+    maxBufferedBytes: env.ROOMCAST_MAX_BUFFERED_BYTES,
+    shutdownTimeoutMs: env.ROOMCAST_SHUTDOWN_TIMEOUT_MS,
+    admin: env.ROOMCAST_ADMIN_UI === "off" ? undefined : {
+      user: env.ROOMCAST_ADMIN_USER,
+      passwordHash: env.ROOMCAST_ADMIN_PASSWORD_HASH,
+      readonly: env.ROOMCAST_ADMIN_READONLY,
+      mode: env.ROOMCAST_ADMIN_MODE,
+    },
   };
   return { config: deepFreeze(config), warnings };
 }

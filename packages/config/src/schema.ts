@@ -52,6 +52,38 @@ export const envSchema = z
     ROOMCAST_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
     /** Trust X-Forwarded-For from the proxy in front (nginx) for the client address. */
     ROOMCAST_TRUST_PROXY: bool.default(false),
+    /** PostgreSQL connection string. Unset: embedded PGlite in ROOMCAST_DATA_DIR. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** Folder of the embedded database (PGlite) when DATABASE_URL is unset. */
+    ROOMCAST_DATA_DIR: z.string().min(1).default(".data/pglite"),
+    /** `inline` runs the outbox relay inside this gateway (the single-node default); `off` leaves it to relay processes. */
+    ROOMCAST_RELAY: z.enum(["inline", "off"]).default("inline"),
+    /** Longest a committed event waits for the relay when a NOTIFY is lost, in milliseconds. */
+    ROOMCAST_RELAY_POLL_MS: int(10, 60_000).default(500),
+    /** Events the relay reads per partition per round. */
+    ROOMCAST_RELAY_BATCH_SIZE: int(1, 10_000).default(500),
+    /** Emit attempts before an event that cannot be emitted is quarantined. */
+    ROOMCAST_RELAY_MAX_ATTEMPTS: int(1, 1000).default(5),
+    /** How long published events stay available for catch-up, in hours. */
+    ROOMCAST_RETENTION_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+    /** Most published events kept per stream for catch-up. */
+    ROOMCAST_RETENTION_MAX_PER_STREAM: int(1, 10_000_000).default(10_000),
+    /** Most events one `subscribe` replays; further behind, the ack says `recovered: false`. */
+    ROOMCAST_REPLAY_LIMIT: int(1, 1_000_000).default(5_000),
+    /** Outbound bytes buffered for one socket before it is disconnected as a slow consumer. */
+    ROOMCAST_MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** Longest a graceful shutdown (SIGTERM) may take before the process exits, in milliseconds. */
+    ROOMCAST_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    /** Serve the Socket.IO Admin UI at /admin. */
+    ROOMCAST_ADMIN_UI: z.enum(["on", "off"]).default("on"),
+    /** Admin UI basic-auth user. */
+    ROOMCAST_ADMIN_USER: z.string().min(1).default("admin"),
+    /** bcrypt hash of the Admin UI password; required in production while the UI is on. */
+    ROOMCAST_ADMIN_PASSWORD_HASH: z.string().regex(/^\$2[aby]\$\d{2}\$.{53}$/, "must be a bcrypt hash").optional(),
+    /** Let the Admin UI disconnect sockets and join/leave rooms. */
+    ROOMCAST_ADMIN_READONLY: bool.default(true),
+    /** Admin UI `production` mode sends less data (no per-event details). */
+    ROOMCAST_ADMIN_MODE: z.enum(["development", "production"]).default("development"),
     /** Engine.IO heartbeat, in milliseconds. */
     ROOMCAST_PING_INTERVAL_MS: int(1000, 600_000).default(25_000),
     ROOMCAST_PING_TIMEOUT_MS: int(1000, 600_000).default(20_000),
