@@ -7,7 +7,8 @@
  * Run as its own Node process (the Wasm module needs `--experimental-wasm-modules` on
  * Node 20, and Jest cannot load ES modules with Wasm imports); `migrate()` in migrate.ts
  * spawns it. Usage:
- *   migrate-cli deploy --database-url <url> | --pglite-dir <dir>
+ *   migrate-cli deploy [--database-url <url> | --pglite-dir <dir>]
+ *                                 (neither: DATABASE_URL from the environment)
  *   migrate-cli new <name>        diff the migrations folder against schema.prisma and
  *                                 write the next migration (shadow database: in-memory PGlite)
  * Prints one JSON line on stdout: `{"applied":[…]}` or `{"created":<folder>|null}`.
@@ -143,10 +144,10 @@ async function main(args: readonly string[]): Promise<void> {
   const [command = "deploy", ...rest] = args;
   switch (command) {
     case "deploy": {
-      const databaseUrl = option(rest, "--database-url");
       const pgliteDir = option(rest, "--pglite-dir");
-      if ((databaseUrl === undefined) === (pgliteDir === undefined)) {
-        throw new Error("deploy needs exactly one of --database-url <url> or --pglite-dir <dir>");
+      const databaseUrl = option(rest, "--database-url") ?? (pgliteDir === undefined ? process.env.DATABASE_URL : undefined);
+      if ((databaseUrl === undefined || databaseUrl === "") === (pgliteDir === undefined)) {
+        throw new Error("deploy needs one of --database-url <url> (or DATABASE_URL) or --pglite-dir <dir>");
       }
       const applied = databaseUrl !== undefined ? await deployPostgres(databaseUrl) : await deployPglite(pgliteDir ?? "");
       process.stdout.write(`${JSON.stringify({ applied })}\n`);

@@ -1,0 +1,24 @@
+/**
+ * @roomcast/db: the Prisma client factory (PostgreSQL or PGlite), the migrator, the
+ * outbox writer and the outbox queries the relay and the gateway share.
+ * Test helpers live in "@roomcast/db/testing" and are not exported here.
+ */
+export { createDb, type Db, type DbOptions, type DbTarget, type Listener } from "./create-db";
+export type { DbClient, DbTransaction } from "./db-client";
+export { Prisma, PrismaClient } from "./generated/prisma/client";
+export type { Tenant, Stream, StreamCursor, OutboxEvent } from "./generated/prisma/client";
+export { migrate, type MigrateOptions, type MigrateResult, type MigrateTarget } from "./migrate/migrate";
+export { silentLogger, type Logger } from "./logger";
+export { OUTBOX_CHANNEL } from "./notify-channel";
+export { partitionKey, partitionOf } from "./stream-hash";
+export { InvalidEventError, prepareEvent, type OutboxEventInput } from "./event-input";
+export { MAX_PUBLISH_BATCH, publish, publishMany, type PublishedEvent } from "./publish";
+export { toEnvelope } from "./outbox/outbox-row";
+export { MAX_READ_LIMIT, readStream, type ReadStreamOptions } from "./outbox/read-stream";
+export { canReplayFrom, streamPosition, type StreamPosition } from "./outbox/stream-position";
+export { RELAY_LOCK_KEY, tryLockPartition } from "./outbox/partition-lock";
+export { fetchUnpublished, type FetchUnpublishedOptions, type PendingEvent } from "./outbox/fetch-unpublished";
+export { markPublished, type StreamProgress } from "./outbox/mark-published";
+export { listQuarantined, quarantine, recordAttempt, type QuarantinedEvent } from "./outbox/quarantine";
+export { deleteExpiredEvents, type RetentionOptions, type RetentionResult } from "./outbox/retention";
+export { outboxBacklog, type OutboxBacklog } from "./outbox/backlog";

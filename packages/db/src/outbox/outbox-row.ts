@@ -1,0 +1,42 @@
+/**
+ * The one mapping from an outbox row to the protocol's EventEnvelope. Every query that
+ * returns events selects OUTBOX_COLUMNS and maps with `toEnvelope`, so an event looks the
+ * same whether it arrives live (relay) or in a replay (gateway).
+ */
+import { isChannel, type EventEnvelope } from "@roomcast/protocol";
+import { Prisma } from "../generated/prisma/client";
+
+/** A row as `$queryRaw` returns it (the same on PostgreSQL and PGlite). */
+export interface OutboxRow {
+  id: string;
+  stream: string;
+  channel: string;
+  topic: string | null;
+  type: string;
+  data: unknown;
+  priority: number;
+  source: string;
+  stream_offset: bigint | number;
+  attempts: number;
+  created_at: Date;
+}
+
+export const OUTBOX_COLUMNS = Prisma.raw(
+  "id::text AS id, stream, channel, topic, type, data, priority, source, stream_offset, attempts, created_at",
+);
+
+export function toEnvelope(row: OutboxRow): EventEnvelope {
+  if (!isChannel(row.channel)) throw new Error(`outbox row ${row.id} has an unknown channel`);
+  return {
+    id: row.id,
+    stream: row.stream,
+    offset: Number(row.stream_offset),
+    channel: row.channel,
+    topic: row.topic,
+    type: row.type,
+    data: row.data,
+    priority: row.priority,
+    source: row.source,
+    ts: row.created_at.toISOString(),
+  };
+}
