@@ -18,7 +18,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { createAuthenticator } from "./auth/authenticator";
-import { clusterAdapter } from "./cluster/adapter";
+import { clusterAdapter } from "@roomcast/cluster";
 import { createApp } from "./http/app";
 import { clientAddress } from "./http/client-address";
 import { isOriginAllowed } from "./http/origin";

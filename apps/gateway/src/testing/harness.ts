@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { signToken, type TokenRequest } from "../auth/sign-token";
-import { createRedisClients, type RedisClients } from "../cluster/redis-clients";
+import { createRedisClients, type RedisClients } from "@roomcast/cluster";
 import { createGateway, type Gateway } from "../gateway";
 import type { StreamStore } from "../stream-store";
 import { createMemoryStore } from "./memory-store";

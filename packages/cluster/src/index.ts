@@ -1,0 +1,2 @@
+export { createRedisClients, type RedisClients } from "./redis-clients";
+export { clusterAdapter } from "./adapter";
