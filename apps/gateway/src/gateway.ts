@@ -41,16 +41,24 @@ export interface Gateway {
   io: GatewayServer;
   http: HttpServer;
   listen(port?: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Graceful drain: readiness turns 503, new connections are refused, every socket gets a
+   * `system` drain notice and its transport is closed, so socket.io-client reconnects (to
+   * another node, through the load balancer) and resumes with `since`.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, store } = deps;
-  const logger = deps.logger.child({ node: config.nodeId });
+  const logger = deps.logger;
   if (config.redis !== undefined && deps.redis === undefined) throw new Error("config.redis is set but no Redis clients were given");
 
   const authenticator = createAuthenticator(config.jwt);
+  let draining = false;
   const readiness = async (): Promise<void> => {
+    if (draining) throw new Error("draining");
     await store.ping().catch(() => Promise.reject(new Error("database unreachable")));
     if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
   };
@@ -65,6 +73,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     pingTimeout: config.pingTimeoutMs,
     cors: { origin: (origin, cb) => cb(null, origin === undefined || isOriginAllowed({ headers: { origin } }, config.allowedOrigins)), credentials: false },
     allowRequest: (req, callback) => {
+      if (draining) return callback("draining", false);
       if (!isOriginAllowed(req, config.allowedOrigins)) return callback("origin not allowed", false);
       if (!connections.admits(req)) return callback("too many connections from this address", false);
       callback(null, true);
@@ -121,6 +130,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
           resolve(address);
         });
       });
+    },
+    async drain() {
+      draining = true;
+      http.close();
+      io.local.emit("system", { type: "drain", message: "this node is shutting down; reconnect", ts: new Date().toISOString() });
+      for (const socket of io.of("/").sockets.values()) socket.conn.close();
+      logger.info("drained");
     },
     async close() {
       io.disconnectSockets(true);

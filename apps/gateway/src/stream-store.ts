@@ -35,3 +35,8 @@ export interface StreamStore {
   /** Resolves when the database answers (for /readyz). */
   ping(): Promise<void>;
 }
+
+/** The store refused an event as invalid (for example a NUL character PostgreSQL cannot store). */
+export class EventRejectedError extends Error {
+  override name = "EventRejectedError";
+}

@@ -27,3 +27,14 @@ export interface SystemNotice {
   message: string;
   ts: string;
 }
+
+/** The type of the placeholder that takes a quarantined event's offset (see the relay). */
+export const QUARANTINED_TYPE = "roomcast.quarantined";
+
+/**
+ * Stands in for an event the relay could not deliver, so the stream stays gapless for
+ * subscribers; the original stays in the database for an operator.
+ */
+export function quarantinePlaceholder(event: EventEnvelope): EventEnvelope {
+  return { ...event, type: QUARANTINED_TYPE, data: null };
+}

@@ -3,14 +3,14 @@
  * up to a batch limit. The whole batch commits in one transaction or not at all, and the
  * reply comes only after the commit.
  */
-import { err, publishSchema, type PublishOk } from "@roomcast/protocol";
+import { publishSchema, type PublishOk } from "@roomcast/protocol";
 import { Router } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Authenticator } from "../auth/authenticator";
 import { authorize } from "../policy";
 import { describeIssues } from "../socket/subscriptions";
-import type { StreamStore } from "../stream-store";
+import { EventRejectedError, type StreamStore } from "../stream-store";
 import { sendError } from "./errors";
 import { principalOf, requireAuth } from "./require-auth";
 
@@ -32,8 +32,9 @@ export function publishRouter(deps: { authenticator: Authenticator; store: Strea
     deps.store.publish(events).then(
       (committed: PublishOk[]) => res.status(201).json("events" in parsed.data ? { ok: true, events: committed } : { ok: true, ...committed[0] }),
       (error: unknown) => {
+        if (error instanceof EventRejectedError) return sendError(res, "invalid", error.message);
         deps.logger.warn({ err: error }, "publish failed");
-        res.status(503).json(err("unavailable", "event storage is unavailable, retry later"));
+        sendError(res, "unavailable", "event storage is unavailable, retry later");
       },
     ).catch(next);
   });

@@ -6,7 +6,7 @@
 import { err, publishSchema, type PublishOk } from "@roomcast/protocol";
 import type { Logger } from "pino";
 import { authorize } from "../policy";
-import type { StreamStore } from "../stream-store";
+import { EventRejectedError, type StreamStore } from "../stream-store";
 import { guarded } from "./ack";
 import type { GatewaySocket } from "./socket-types";
 import { describeIssues } from "./subscriptions";
@@ -26,6 +26,7 @@ export function registerPublish(socket: GatewaySocket, store: StreamStore, logge
           { tenant: principal.tenant, channel, topic, type, data, priority, source: `${principal.role}:${principal.sub}` },
         ]);
       } catch (error) {
+        if (error instanceof EventRejectedError) return reply(err("invalid", error.message));
         logger.warn({ err: error, channel, topic }, "publish failed");
         return reply(err("unavailable", "event storage is unavailable, retry later"));
       }

@@ -1,0 +1,87 @@
+/**
+ * The gateway process: the only file that reads the environment, opens connections and
+ * touches `process`. Single-node default: embedded PGlite (migrated at start-up), the
+ * in-memory adapter and the relay in-process. With DATABASE_URL, REDIS_URL and
+ * ROOMCAST_RELAY=off it is one node of a cluster.
+ */
+import { mkdirSync } from "node:fs";
+import { createRedisClients } from "@roomcast/cluster";
+import { ConfigError, loadConfig } from "@roomcast/config";
+import { createDb, migrate } from "@roomcast/db";
+import { createLogger } from "@roomcast/ops";
+import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
+import { createDbStreamStore } from "./db-stream-store";
+import { createGateway } from "./gateway";
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger(config.logLevel, config.nodeId);
+  for (const warning of warnings) logger.warn(warning);
+
+  if (config.database.kind === "pglite") {
+    mkdirSync(config.database.dataDir, { recursive: true });
+    const { applied } = await migrate({ pgliteDir: config.database.dataDir });
+    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+  }
+  const db = await createDb(
+    config.database.kind === "pglite" ? { pgliteDir: config.database.dataDir, logger } : { databaseUrl: config.database.url, logger },
+  );
+  const redis = config.redis === undefined ? undefined : createRedisClients(config.redis.url, logger);
+  const store = createDbStreamStore(db, { replayLimit: config.replayLimit });
+  const gateway = createGateway({ config, logger, store, redis });
+
+  const workers = new AbortController();
+  const running: Promise<void>[] = [];
+  if (config.relay.mode === "inline") {
+    const emitter = serverEmitter(gateway.io, redis === undefined ? undefined : () => redis.pub.ping());
+    running.push(createRelay({ db, emitter, logger }, config.relay).run(workers.signal));
+    running.push(
+      createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
+        workers.signal,
+      ),
+    );
+  }
+  await gateway.listen();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, "shutdown took too long; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    (async () => {
+      await gateway.drain();
+      workers.abort();
+      await Promise.allSettled(running);
+      await gateway.close();
+      await redis?.close();
+      await db.close();
+      logger.info("stopped");
+      process.exit(0);
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`roomcast gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+/**
+ * The relay process for a cluster: reads the outbox of DATABASE_URL and emits into the
+ * rooms of every gateway through the Redis adapter of a Socket.IO server that has no HTTP
+ * listener. Several may run; partition locks keep each stream with one relay at a time.
+ * SIGTERM/SIGINT: finish the current round, then exit.
+ */
+import { clusterAdapter, createRedisClients } from "@roomcast/cluster";
+import { ConfigError, loadConfig } from "@roomcast/config";
+import { createDb } from "@roomcast/db";
+import { createLogger } from "@roomcast/ops";
+import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
+import { Server } from "socket.io";
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config } = loaded;
+  const logger = createLogger(config.logLevel, config.nodeId);
+  if (config.database.kind !== "postgres" || config.redis === undefined) {
+    logger.fatal("a relay process needs DATABASE_URL and REDIS_URL (the single-node default runs the relay inside the gateway)");
+    process.exit(1);
+  }
+  const db = await createDb({ databaseUrl: config.database.url, logger });
+  const redis = createRedisClients(config.redis.url, logger);
+  const io = new Server({ adapter: clusterAdapter(config.redis, redis) });
+  const emitter = serverEmitter(io, () => redis.pub.ping());
+
+  const workers = new AbortController();
+  const running = [
+    createRelay({ db, emitter, logger }, config.relay).run(workers.signal),
+    createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
+      workers.signal,
+    ),
+  ];
+
+  const stop = (signal: string) => {
+    if (workers.signal.aborted) return;
+    logger.info({ signal }, "stopping");
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+    workers.abort();
+    Promise.allSettled(running)
+      .then(async () => {
+        io.close();
+        await redis.close();
+        await db.close();
+        process.exit(0);
+      })
+      .catch(() => process.exit(1));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`roomcast relay failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export { createRelay, RELAY_PARTITIONS, type Relay, type RelayDeps, type RelayHooks, type RelayOptions, type RoundResult } from "./relay";
+export { serverEmitter, type RelayEmitter } from "./emitter";
+export { createRetentionWorker, type RetentionWorkerOptions } from "./retention";

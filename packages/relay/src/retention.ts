@@ -1,0 +1,39 @@
+/**
+ * The retention worker: every `intervalMs`, deletes published events older than
+ * `retentionMs` or more than `maxPerStream` behind their stream's head, in batches
+ * (@roomcast/db deleteExpiredEvents). Deleting is idempotent, so several relays may run
+ * it; a failure is logged and retried at the next interval.
+ */
+import { deleteExpiredEvents, type Db } from "@roomcast/db";
+import type { Logger } from "pino";
+import { sleep } from "./relay";
+
+export interface RetentionWorkerOptions {
+  retentionMs: number;
+  maxPerStream: number;
+  intervalMs?: number;
+}
+
+export function createRetentionWorker(deps: { db: Db; logger: Logger }, options: RetentionWorkerOptions) {
+  const logger = deps.logger.child({ worker: "retention" });
+  const intervalMs = options.intervalMs ?? Math.min(60_000, Math.max(1000, options.retentionMs / 10));
+
+  async function once(signal?: AbortSignal): Promise<number> {
+    const result = await deleteExpiredEvents(deps.db.prisma, {
+      before: new Date(Date.now() - options.retentionMs),
+      maxPerStream: options.maxPerStream,
+      ...(signal ? { signal } : {}),
+    });
+    if (result.deleted > 0) logger.info({ deleted: result.deleted, complete: result.complete }, "expired events deleted");
+    return result.deleted;
+  }
+
+  async function run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await once(signal).catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, "retention run failed"));
+      await sleep(intervalMs, signal);
+    }
+  }
+
+  return { run, once };
+}
