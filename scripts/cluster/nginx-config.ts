@@ -1,0 +1,50 @@
+/**
+ * Renders nginx/local.conf.template for the local process cluster: the listen port, one
+ * upstream server per gateway port, and the run's folder for pid, logs and temp files.
+ * Pure: no file or process is touched here. Every `{{…}}` placeholder must be replaced;
+ * a template with one left over is refused rather than handed to nginx.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export const NGINX_DIR = path.resolve(__dirname, "../../nginx");
+export const LOCAL_TEMPLATE = path.join(NGINX_DIR, "local.conf.template");
+
+export interface LocalNginxOptions {
+  /** Run folder: nginx.pid, logs/ and nginx-temp/ go here (absolute path). */
+  dir: string;
+  /** Loopback port nginx listens on. */
+  port: number;
+  /** The gateways' loopback ports, in node order (at least one). */
+  upstreamPorts: readonly number[];
+  /** Folder holding proxy.conf and routes.conf (default: the repository's nginx/). */
+  nginxDir?: string;
+  /** Template text (default: nginx/local.conf.template). */
+  template?: string;
+}
+
+/** A failed gateway is skipped for this long before nginx tries it again. */
+export const FAIL_TIMEOUT_SECONDS = 2;
+
+export function renderLocalNginxConfig(options: LocalNginxOptions): string {
+  const { dir, port, upstreamPorts } = options;
+  if (!path.isAbsolute(dir)) throw new Error(`nginx run folder must be absolute: ${dir}`);
+  if (upstreamPorts.length === 0) throw new Error("nginx needs at least one upstream port");
+  for (const p of [port, ...upstreamPorts]) {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`invalid port ${p}`);
+  }
+  const servers = upstreamPorts
+    .map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=${FAIL_TIMEOUT_SECONDS}s;`)
+    .join("\n");
+  const values: Record<string, string> = {
+    DIR: dir,
+    PORT: String(port),
+    UPSTREAM_SERVERS: servers,
+    NGINX_DIR: options.nginxDir ?? NGINX_DIR,
+  };
+  const template = options.template ?? readFileSync(LOCAL_TEMPLATE, "utf8");
+  const rendered = template.replace(/\{\{([A-Z_]+)\}\}/g, (match, key: string) => values[key] ?? match);
+  const left = /\{\{[^}]*\}\}/.exec(rendered);
+  if (left) throw new Error(`nginx template placeholder not replaced: ${left[0]}`);
+  return rendered;
+}

@@ -1,0 +1,340 @@
+/**
+ * `startCluster(options)`: the issue-4 topology as plain processes on this machine —
+ * N gateways (NODE_ID gateway-1..N, ROOMCAST_RELAY=off, each on its own loopback port),
+ * M relay processes (relay-1..M), and Debian's nginx in front on a free loopback port —
+ * sharing one PostgreSQL database and one Redis under one key prefix.
+ *
+ * Lifecycle: ensure the database exists → migrate it → spawn relays and gateways → wait
+ * until every gateway's /readyz answers 200 → render nginx's config and start it → wait
+ * until nginx answers /healthz → resolve. Any failure on the way stops whatever started,
+ * removes the run folder and rejects with the tail of every child's log.
+ *
+ * Invariants: every wait is bounded; `stop()` is idempotent, stops nginx first, then the
+ * gateways (SIGTERM: they drain) and relays, SIGKILLs whatever outlives `stopTimeoutMs`,
+ * and removes the run folder unless `keepDir`. A gateway keeps its port across `restart`,
+ * so nginx's upstream list stays right. Nothing here prints; progress goes to `onEvent`.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { migrate } from "@roomcast/db";
+import { DEFAULT_DATABASE_URL, ensureDatabase } from "./database";
+import { freePorts } from "./free-port";
+import { ManagedProcess, type ExitInfo } from "./managed-process";
+import { renderLocalNginxConfig } from "./nginx-config";
+import { waitForStatus } from "./readiness";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const GATEWAY_MAIN = path.join(REPO_ROOT, "apps/gateway/src/main.ts");
+export const RELAY_MAIN = path.join(REPO_ROOT, "apps/relay/src/main.ts");
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+export const DEFAULT_PREFIX = "roomcast";
+
+export type ClusterEvent =
+  | { kind: "database"; name: string; created: boolean }
+  | { kind: "migrated"; applied: string[] }
+  | { kind: "spawned"; name: string; pid: number | undefined; port?: number }
+  | { kind: "ready"; name: string; url: string }
+  | { kind: "exited"; name: string; code: number | null; signal: string | null }
+  | { kind: "stopping" }
+  | { kind: "stopped"; dir: string; removed: boolean };
+
+export interface ClusterOptions {
+  /** Gateway processes (default 3). */
+  nodes?: number;
+  /** Relay processes (default 2; 0 runs none). */
+  relays?: number;
+  /** Default postgres://postgres@127.0.0.1:5432/roomcast. */
+  databaseUrl?: string;
+  /** Create the database when missing (default true). */
+  createDatabase?: boolean;
+  /** Apply prisma/migrations before starting (default true). */
+  migrate?: boolean;
+  /** Default redis://127.0.0.1:6379. */
+  redisUrl?: string;
+  /** ROOMCAST_REDIS_PREFIX for every process (default "roomcast"). */
+  prefix?: string;
+  /** Extra variables for every gateway and relay (override the runner's own). */
+  env?: Record<string, string>;
+  /** Environment the children inherit (PATH, HOME, …); default: this process's. */
+  baseEnv?: NodeJS.ProcessEnv;
+  logLevel?: string;
+  /** Bound on each readiness wait (default 60 s). */
+  readyTimeoutMs?: number;
+  /** Grace between SIGTERM and SIGKILL when stopping a child (default 15 s). */
+  stopTimeoutMs?: number;
+  /** The mains to run (tests may substitute stand-ins). */
+  gatewayMain?: string;
+  relayMain?: string;
+  nginxBinary?: string;
+  /** Parent of the run folder (default the OS tmp dir). */
+  tmpRoot?: string;
+  /** Leave the run folder (logs) in place after `stop()`. */
+  keepDir?: boolean;
+  onEvent?: (event: ClusterEvent) => void;
+  /** Aborting it while starting stops what started and rejects. */
+  signal?: AbortSignal;
+}
+
+export interface GatewayHandle {
+  nodeId: string;
+  port: number;
+  /** Direct URL of this gateway, bypassing nginx. */
+  url: string;
+  readonly pid: number | undefined;
+  readonly process: ManagedProcess["process"];
+  readonly managed: ManagedProcess;
+}
+
+export interface RelayHandle {
+  nodeId: string;
+  readonly pid: number | undefined;
+  readonly process: ManagedProcess["process"];
+  readonly managed: ManagedProcess;
+}
+
+export interface Cluster {
+  publicUrl: string;
+  dir: string;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  gateways: GatewayHandle[];
+  relays: RelayHandle[];
+  nginx: ManagedProcess;
+  /** nginx access log: `<client> <upstream> <status> "<method> <uri>" sid=… transport=…`. */
+  accessLog: string;
+  /**
+   * Sends `signal` to a gateway or relay by NODE_ID. For SIGTERM, SIGINT, SIGQUIT and
+   * SIGKILL it resolves once the process has exited (rejects after `stopTimeoutMs`); for
+   * others (SIGSTOP, SIGCONT, …) once the signal is sent.
+   */
+  kill(nodeId: string, signal?: NodeJS.Signals): Promise<ExitInfo | undefined>;
+  /** Stops the process if it runs, starts it again; a gateway is ready (/readyz 200) on return. */
+  restart(nodeId: string): Promise<void>;
+  /** The tail of every child's log, for a failing test's message. */
+  logTails(bytes?: number): string;
+  stop(): Promise<void>;
+  /** Synchronous SIGKILL of every child (for an exiting runner); no cleanup. */
+  killNow(): void;
+}
+
+const TERMINATING: ReadonlySet<NodeJS.Signals> = new Set(["SIGTERM", "SIGINT", "SIGQUIT", "SIGKILL"]);
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const nodes = options.nodes ?? 3;
+  const relayCount = options.relays ?? 2;
+  if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`nodes must be a positive integer, got ${nodes}`);
+  if (!Number.isInteger(relayCount) || relayCount < 0) throw new Error(`relays must be a non-negative integer, got ${relayCount}`);
+  const databaseUrl = options.databaseUrl ?? DEFAULT_DATABASE_URL;
+  const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  const emit = options.onEvent ?? (() => undefined);
+
+  const dir = mkdtempSync(path.join(options.tmpRoot ?? tmpdir(), "roomcast-cluster-"));
+  // nginx started as root hands its workers to an unprivileged user, which must reach the
+  // temp folders inside (created and chowned by nginx itself); 0711 lets it pass, not list.
+  chmodSync(dir, 0o711);
+  const logDir = path.join(dir, "logs");
+  mkdirSync(logDir);
+  mkdirSync(path.join(dir, "nginx-temp"));
+
+  const children: ManagedProcess[] = [];
+  const onExit = (name: string, info: ExitInfo): void =>
+    emit({ kind: "exited", name, code: info.code, signal: info.signal ?? (info.error ? info.error.message : null) });
+  const tsx = pathToFileURL(require.resolve("tsx")).href;
+  const baseEnv = options.baseEnv ?? process.env;
+  const common = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    ROOMCAST_REDIS_PREFIX: prefix,
+    LOG_LEVEL: options.logLevel ?? "info",
+  };
+  const nodeProcess = (name: string, main: string, env: Record<string, string>): ManagedProcess => {
+    const managed = new ManagedProcess(
+      {
+        name,
+        command: process.execPath,
+        args: ["--import", tsx, main],
+        env: { ...baseEnv, ...common, ...env, NODE_ID: name, ...options.env },
+        cwd: REPO_ROOT,
+        logFile: path.join(logDir, `${name}.log`),
+      },
+      onExit,
+    );
+    children.push(managed);
+    return managed;
+  };
+
+  let stopping: Promise<void> | undefined;
+  let nginx: ManagedProcess | undefined;
+  const gateways: GatewayHandle[] = [];
+  const relays: RelayHandle[] = [];
+
+  const logTails = (bytes = 3000): string =>
+    children.map((c) => `----- ${c.name} (${c.spec.logFile}) -----\n${c.logTail(bytes) || "(empty)"}`).join("\n");
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      emit({ kind: "stopping" });
+      if (nginx) await nginx.stop(stopTimeoutMs);
+      await Promise.all(gateways.map((g) => g.managed.stop(stopTimeoutMs)));
+      await Promise.all(relays.map((r) => r.managed.stop(stopTimeoutMs)));
+      const removed = options.keepDir !== true;
+      if (removed) rmSync(dir, { recursive: true, force: true });
+      emit({ kind: "stopped", dir, removed });
+    })();
+    return stopping;
+  };
+
+  const aborted = new Promise<never>((_, reject) => {
+    const signal = options.signal;
+    if (signal?.aborted) reject(new Error("start aborted"));
+    signal?.addEventListener("abort", () => reject(new Error("start aborted")), { once: true });
+  });
+  aborted.catch(() => undefined);
+  /** `work`, unless the start is aborted first. */
+  const abortable = <T>(work: Promise<T>): Promise<T> => Promise.race([work, aborted]);
+
+  /** Rejects as soon as any of `watched` exits (naming it) or the start is aborted. */
+  const anyExit = (watched: readonly ManagedProcess[]): Promise<never> => {
+    const settled = Promise.race([
+      aborted,
+      ...watched.map((c) =>
+        c.exited.then((info): never => {
+          throw new Error(`${c.name} exited (code ${info.code}, signal ${info.signal}${info.error ? `, ${info.error.message}` : ""})`);
+        }),
+      ),
+    ]);
+    settled.catch(() => undefined);
+    return settled;
+  };
+
+  const waitGatewayReady = async (gateway: GatewayHandle): Promise<void> => {
+    await waitForStatus(`${gateway.url}/readyz`, { timeoutMs: readyTimeoutMs, abort: anyExit([gateway.managed]) });
+    emit({ kind: "ready", name: gateway.nodeId, url: gateway.url });
+  };
+
+  try {
+    if (options.createDatabase !== false) {
+      const { created, name } = await abortable(ensureDatabase(databaseUrl));
+      emit({ kind: "database", name, created });
+    }
+    if (options.migrate !== false) {
+      const { applied } = await abortable(migrate({ databaseUrl }, options.signal ? { signal: options.signal } : {}));
+      emit({ kind: "migrated", applied });
+    }
+
+    const [publicPort, ...gatewayPorts] = await freePorts(nodes + 1);
+    if (publicPort === undefined) throw new Error("no free port for nginx");
+
+    for (let i = 1; i <= relayCount; i++) {
+      const managed = nodeProcess(`relay-${i}`, options.relayMain ?? RELAY_MAIN, {});
+      relays.push({
+        nodeId: managed.name,
+        managed,
+        get pid() {
+          return managed.pid;
+        },
+        get process() {
+          return managed.process;
+        },
+      });
+    }
+    gatewayPorts.forEach((port, index) => {
+      const managed = nodeProcess(`gateway-${index + 1}`, options.gatewayMain ?? GATEWAY_MAIN, {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        ROOMCAST_RELAY: "off",
+        ROOMCAST_TRUST_PROXY: "true",
+      });
+      gateways.push({
+        nodeId: managed.name,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        managed,
+        get pid() {
+          return managed.pid;
+        },
+        get process() {
+          return managed.process;
+        },
+      });
+    });
+    for (const child of children) {
+      child.start();
+      const port = gateways.find((g) => g.managed === child)?.port;
+      emit({ kind: "spawned", name: child.name, pid: child.pid, ...(port === undefined ? {} : { port }) });
+    }
+    await Promise.all(gateways.map(waitGatewayReady));
+
+    const confFile = path.join(dir, "nginx.conf");
+    writeFileSync(confFile, renderLocalNginxConfig({ dir, port: publicPort, upstreamPorts: gatewayPorts }));
+    const nginxErrorLog = path.join(logDir, "nginx-error.log");
+    nginx = new ManagedProcess(
+      {
+        name: "nginx",
+        command: options.nginxBinary ?? "nginx",
+        args: ["-p", dir, "-e", nginxErrorLog, "-c", confFile],
+        env: { ...baseEnv },
+        cwd: dir,
+        logFile: path.join(logDir, "nginx.log"),
+      },
+      onExit,
+    );
+    children.push(nginx);
+    nginx.start();
+    emit({ kind: "spawned", name: "nginx", pid: nginx.pid, port: publicPort });
+    const publicUrl = `http://127.0.0.1:${publicPort}`;
+    await waitForStatus(`${publicUrl}/healthz`, { timeoutMs: readyTimeoutMs, abort: anyExit([nginx]) });
+    emit({ kind: "ready", name: "nginx", url: publicUrl });
+
+    const find = (nodeId: string): ManagedProcess => {
+      const found = [...gateways.map((g) => g.managed), ...relays.map((r) => r.managed)].find((c) => c.name === nodeId);
+      if (!found) throw new Error(`no gateway or relay named ${nodeId}`);
+      return found;
+    };
+
+    return {
+      publicUrl,
+      dir,
+      databaseUrl,
+      redisUrl,
+      prefix,
+      gateways,
+      relays,
+      nginx,
+      accessLog: path.join(logDir, "nginx-access.log"),
+      async kill(nodeId, signal = "SIGKILL") {
+        const child = find(nodeId);
+        if (!child.signal(signal)) throw new Error(`${nodeId} is not running`);
+        if (signal === "SIGTERM" || signal === "SIGINT" || signal === "SIGQUIT") child.signal("SIGCONT");
+        if (!TERMINATING.has(signal)) return undefined;
+        const info = await child.waitExit(stopTimeoutMs);
+        if (!info) throw new Error(`${nodeId} did not exit within ${stopTimeoutMs} ms of ${signal}`);
+        return info;
+      },
+      async restart(nodeId) {
+        const child = find(nodeId);
+        await child.stop(stopTimeoutMs);
+        child.start();
+        emit({ kind: "spawned", name: child.name, pid: child.pid });
+        const gateway = gateways.find((g) => g.managed === child);
+        if (gateway) await waitGatewayReady(gateway);
+      },
+      logTails,
+      stop,
+      killNow() {
+        for (const child of children) child.killNow();
+      },
+    };
+  } catch (error) {
+    const tails = logTails();
+    await stop();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`cluster failed to start: ${message}\n${tails}`, { cause: error });
+  }
+}
