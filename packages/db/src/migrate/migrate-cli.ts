@@ -8,7 +8,8 @@
  * Node 20, and Jest cannot load ES modules with Wasm imports); `migrate()` in migrate.ts
  * spawns it. Usage:
  *   migrate-cli deploy [--database-url <url> | --pglite-dir <dir>]
- *                                 (neither: DATABASE_URL from the environment)
+ *                                 (neither: DATABASE_URL, else ROOMCAST_DATA_DIR, from the
+ *                                 environment, as the gateway reads them)
  *   migrate-cli new <name>        diff the migrations folder against schema.prisma and
  *                                 write the next migration (shadow database: in-memory PGlite)
  * Prints one JSON line on stdout: `{"applied":[…]}` or `{"created":<folder>|null}`.
@@ -135,6 +136,13 @@ async function createMigration(name: string): Promise<string | null> {
   }
 }
 
+/** A mistake in the command line: reported without a stack trace. */
+class UsageError extends Error {}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
 function option(args: readonly string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index === -1 ? undefined : args[index + 1];
@@ -144,10 +152,14 @@ async function main(args: readonly string[]): Promise<void> {
   const [command = "deploy", ...rest] = args;
   switch (command) {
     case "deploy": {
-      const pgliteDir = option(rest, "--pglite-dir");
-      const databaseUrl = option(rest, "--database-url") ?? (pgliteDir === undefined ? process.env.DATABASE_URL : undefined);
-      if ((databaseUrl === undefined || databaseUrl === "") === (pgliteDir === undefined)) {
-        throw new Error("deploy needs one of --database-url <url> (or DATABASE_URL) or --pglite-dir <dir>");
+      // Flags first; else the environment the gateway reads (DATABASE_URL, else ROOMCAST_DATA_DIR).
+      const flagDir = option(rest, "--pglite-dir");
+      const flagUrl = option(rest, "--database-url");
+      const fromEnv = flagDir === undefined && flagUrl === undefined;
+      const databaseUrl = flagUrl ?? (fromEnv ? nonEmpty(process.env.DATABASE_URL) : undefined);
+      const pgliteDir = flagDir ?? (fromEnv && databaseUrl === undefined ? nonEmpty(process.env.ROOMCAST_DATA_DIR) : undefined);
+      if ((databaseUrl === undefined) === (pgliteDir === undefined)) {
+        throw new UsageError("deploy needs --database-url <url> or --pglite-dir <dir> (or DATABASE_URL or ROOMCAST_DATA_DIR set)");
       }
       const applied = databaseUrl !== undefined ? await deployPostgres(databaseUrl) : await deployPglite(pgliteDir ?? "");
       process.stdout.write(`${JSON.stringify({ applied })}\n`);
@@ -155,19 +167,20 @@ async function main(args: readonly string[]): Promise<void> {
     }
     case "new": {
       const name = rest[0];
-      if (name === undefined) throw new Error("usage: migrate-cli new <name>");
+      if (name === undefined) throw new UsageError("usage: migrate-cli new <name>");
       process.stdout.write(`${JSON.stringify({ created: await createMigration(name) })}\n`);
       return;
     }
     default:
-      throw new Error(`unknown command ${command}; expected deploy or new`);
+      throw new UsageError(`unknown command ${command}; expected deploy or new`);
   }
 }
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`migrate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`migrate: ${detail}\n`);
     process.exit(1);
   },
 );
