@@ -1,0 +1,143 @@
+/**
+ * docker-compose.yml checked without Docker (none runs here): parsed with `yaml` (merge
+ * keys on, as compose resolves them) and held to what `docker compose up --scale
+ * gateway=N --scale relay=M` needs. What this cannot prove: that the images build and the
+ * containers start; the process cluster tests run the same topology for real.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { envSchema } from "@roomcast/config";
+import { parse } from "yaml";
+import { z } from "zod";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+const healthcheck = z.object({ test: z.array(z.string()).min(2), interval: z.string(), timeout: z.string(), retries: z.number() }).passthrough();
+const service = z
+  .object({
+    image: z.string().optional(),
+    build: z.unknown().optional(),
+    container_name: z.string().optional(),
+    command: z.array(z.string()).optional(),
+    environment: z.record(z.string(), z.string()).optional(),
+    ports: z.array(z.string()).optional(),
+    expose: z.array(z.string()).optional(),
+    volumes: z.array(z.string()).optional(),
+    healthcheck: healthcheck.optional(),
+    restart: z.string().optional(),
+    depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+  })
+  .passthrough();
+const composeSchema = z.object({ services: z.record(z.string(), service) }).passthrough();
+type Service = z.infer<typeof service>;
+
+const compose = composeSchema.parse(parse(readFileSync(path.join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }));
+function svc(name: string): Service {
+  const found = compose.services[name];
+  if (!found) throw new Error(`service ${name} missing`);
+  return found;
+}
+
+describe("docker-compose.yml", () => {
+  it("has exactly the cluster's services", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(["gateway", "migrate", "nginx", "postgres", "redis", "relay"]);
+  });
+
+  it("checks health of postgres, redis, gateway and nginx", () => {
+    expect(svc("postgres").healthcheck?.test).toEqual(expect.arrayContaining(["pg_isready"]));
+    expect(svc("redis").healthcheck?.test).toEqual(["CMD", "redis-cli", "ping"]);
+    expect(svc("gateway").healthcheck?.test.join(" ")).toContain("http://127.0.0.1:3000/readyz");
+    expect(svc("nginx").healthcheck?.test.join(" ")).toContain("/healthz");
+  });
+
+  it("orders start-up with depends_on conditions", () => {
+    expect(svc("migrate").depends_on).toEqual({ postgres: { condition: "service_healthy" } });
+    for (const name of ["gateway", "relay"]) {
+      expect(svc(name).depends_on).toMatchObject({
+        migrate: { condition: "service_completed_successfully" },
+        redis: { condition: "service_healthy" },
+      });
+    }
+    expect(svc("nginx").depends_on).toEqual({ gateway: { condition: "service_healthy" } });
+  });
+
+  it("runs the tsx mains of this repository, built from the Dockerfile", () => {
+    const files: Record<string, string> = {
+      gateway: "apps/gateway/src/main.ts",
+      relay: "apps/relay/src/main.ts",
+      migrate: "packages/db/src/migrate/migrate-cli.ts",
+    };
+    for (const [name, file] of Object.entries(files)) {
+      const s = svc(name);
+      expect(s.build).toBe(".");
+      expect(s.command?.[0]).toBe("node");
+      expect(s.command).toEqual(expect.arrayContaining(["--import", "tsx", file]));
+    }
+    expect(existsSync(path.join(ROOT, files.migrate!))).toBe(true);
+    expect(svc("migrate").command).toEqual(expect.arrayContaining(["--experimental-wasm-modules", "deploy"]));
+    expect(svc("migrate").restart).toBe("no");
+  });
+
+  it("gives the gateway a cluster environment: Redis, PostgreSQL, relay off, trusted proxy", () => {
+    const env = svc("gateway").environment ?? {};
+    expect(env.REDIS_URL).toBe("redis://redis:6379");
+    expect(env.DATABASE_URL).toMatch(/^postgres:\/\/roomcast:.*@postgres:5432\/roomcast$/);
+    expect(env).toMatchObject({ ROOMCAST_RELAY: "off", ROOMCAST_TRUST_PROXY: "true", PORT: "3000", NODE_ENV: "production" });
+    expect(env.NODE_ID).toBeUndefined(); // one value for every replica would collide
+    const relayEnv = svc("relay").environment ?? {};
+    expect(relayEnv).toMatchObject({ REDIS_URL: env.REDIS_URL, DATABASE_URL: env.DATABASE_URL, ROOMCAST_REDIS_PREFIX: env.ROOMCAST_REDIS_PREFIX });
+    expect(svc("migrate").environment?.DATABASE_URL).toBe(env.DATABASE_URL);
+  });
+
+  it("requires the production secrets instead of shipping defaults", () => {
+    const env = svc("gateway").environment ?? {};
+    expect(env.ROOMCAST_JWT_SECRET).toMatch(/^\$\{ROOMCAST_JWT_SECRET:\?.+\}$/);
+    expect(env.ROOMCAST_ADMIN_PASSWORD_HASH).toMatch(/^\$\{ROOMCAST_ADMIN_PASSWORD_HASH:\?.+\}$/);
+  });
+
+  it("uses only ROOMCAST_* variables the config schema knows", () => {
+    const known = new Set(Object.keys(envSchema.shape));
+    const used = Object.values(compose.services).flatMap((s) => Object.keys(s.environment ?? {}));
+    const roomcast = [...new Set(used.filter((key) => key.startsWith("ROOMCAST_")))];
+    expect(roomcast.length).toBeGreaterThan(3);
+    expect(roomcast.filter((key) => !known.has(key))).toEqual([]);
+    for (const key of ["DATABASE_URL", "REDIS_URL", "PORT", "HOST", "LOG_LEVEL", "NODE_ENV"]) expect(known.has(key)).toBe(true);
+  });
+
+  it("lets gateway and relay scale: no container_name, no host port", () => {
+    for (const name of ["gateway", "relay", "migrate"]) {
+      expect(svc(name).container_name).toBeUndefined();
+      expect(svc(name).ports).toBeUndefined();
+    }
+    expect(svc("gateway").expose).toEqual(["3000"]);
+  });
+
+  it("publishes only nginx, which mounts the nginx/ folder", () => {
+    const published = Object.entries(compose.services).filter(([, s]) => (s.ports ?? []).length > 0);
+    expect(published.map(([name]) => name)).toEqual(["nginx"]);
+    expect(svc("nginx").ports).toEqual(["${PUBLIC_PORT:-8080}:80"]);
+    expect(svc("nginx").volumes).toEqual(["./nginx:/etc/nginx/roomcast:ro"]);
+    expect(svc("nginx").command).toEqual(expect.arrayContaining(["-c", "/etc/nginx/roomcast/nginx.conf"]));
+    // nginx `resolve` on upstream servers needs 1.27.3 or newer.
+    const [major = 0, minor = 0] = (/^nginx:(\d+)\.(\d+)/.exec(svc("nginx").image ?? "") ?? []).slice(1).map(Number);
+    expect(major * 1000 + minor).toBeGreaterThanOrEqual(1028);
+  });
+});
+
+describe("Dockerfile", () => {
+  const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
+  const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)$/gm)].map((m) => m[1]);
+
+  it("builds in stages and runs as a non-root user", () => {
+    expect(stages).toEqual(["manifests", "deps", "runtime"]);
+    expect(dockerfile).toMatch(/RUN npm ci\b/);
+    const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^CMD \["node", "--import", "tsx", "apps\/gateway\/src\/main\.ts"\]$/m);
+  });
+
+  it("keeps secrets, local state and installed modules out of the build context", () => {
+    const ignored = readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n");
+    expect(ignored).toEqual(expect.arrayContaining([".env", ".git", "**/node_modules", ".data"]));
+  });
+});

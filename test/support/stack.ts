@@ -1,0 +1,159 @@
+/**
+ * A durable Roomcast stack inside the test process: a per-run PostgreSQL database (or a
+ * PGlite folder), N gateways sharing the real Redis under a per-run prefix, and relays
+ * running in-process. Relay *processes* (for crash tests) are started with
+ * `spawnRelay()`. `close()` stops everything and drops the database and Redis keys.
+ */
+import { createRedisClients, type RedisClients } from "@roomcast/cluster";
+import { loadConfig, type Config } from "@roomcast/config";
+import { createDb, migrate, type Db } from "@roomcast/db";
+import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
+import { createRelay, serverEmitter, type RelayOptions } from "@roomcast/relay-core";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { signToken, type TokenRequest } from "../../apps/gateway/src/auth/sign-token";
+import { createDbStreamStore } from "../../apps/gateway/src/db-stream-store";
+import { createGateway, type Gateway } from "../../apps/gateway/src/gateway";
+import { deleteKeys, TEST_REDIS_URL, TEST_SECRET, uniquePrefix } from "../../apps/gateway/src/testing/harness";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+export interface StackOptions {
+  gateways: number;
+  /** In-process relays (default 1). */
+  relays?: number;
+  database?: "postgres" | "pglite";
+  /** Extra environment for every node's config. */
+  env?: Record<string, string>;
+  relayOptions?: Partial<RelayOptions>;
+}
+
+export interface StackNode {
+  gateway: Gateway;
+  url: string;
+  db: Db;
+  redis: RedisClients | undefined;
+}
+
+export interface Stack {
+  nodes: StackNode[];
+  /** A database handle for producers (tests publish through it like a service would). */
+  db: Db;
+  config: Readonly<Config>;
+  databaseUrl: string | undefined;
+  prefix: string;
+  token(request: TokenRequest): string;
+  /** Starts a relay process against this stack's PostgreSQL and Redis. */
+  spawnRelay(name: string, env?: Record<string, string>): ChildProcess;
+  /** Stops the in-process relays (e.g. to leave the work to relay processes). */
+  stopRelays(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const relayDefaults: RelayOptions = { pollIntervalMs: 200, batchSize: 500, maxAttempts: 3, minBackoffMs: 50, maxBackoffMs: 1000 };
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const kind = options.database ?? "postgres";
+  const prefix = uniquePrefix();
+  const logger = pino({ level: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "silent" });
+  let testDb: TestDatabase | undefined;
+  let pgliteDir: string | undefined;
+  if (kind === "postgres") {
+    testDb = await createTestDatabase();
+  } else {
+    pgliteDir = mkdtempSync(path.join(tmpdir(), "roomcast-pglite-"));
+    await migrate({ pgliteDir });
+  }
+  const withRedis = kind === "postgres";
+  const baseEnv = {
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    ROOMCAST_JWT_SECRET: TEST_SECRET,
+    ROOMCAST_REDIS_PREFIX: prefix,
+    ROOMCAST_RELAY: "off",
+    ROOMCAST_ADMIN_UI: "off",
+    ...(withRedis ? { REDIS_URL: TEST_REDIS_URL } : {}),
+    ...(testDb ? { DATABASE_URL: testDb.url } : {}),
+    ...options.env,
+  };
+  const { config } = loadConfig(baseEnv);
+  const openDb = () => createDb(testDb ? { databaseUrl: testDb.url, logger } : { pgliteDir: pgliteDir!, logger });
+
+  // PGlite is one connection in one process: every node of a PGlite stack shares one handle.
+  const shared = await openDb();
+  const nodes: StackNode[] = [];
+  for (let i = 0; i < options.gateways; i++) {
+    const nodeConfig = loadConfig({ ...baseEnv, NODE_ID: `node-${i}` }).config;
+    const db = kind === "pglite" ? shared : await openDb();
+    const redis = nodeConfig.redis ? createRedisClients(nodeConfig.redis.url, logger) : undefined;
+    const gateway = createGateway({ config: nodeConfig, logger, redis, store: createDbStreamStore(db, { replayLimit: nodeConfig.replayLimit }) });
+    const address = await gateway.listen(0, "127.0.0.1");
+    nodes.push({ gateway, url: `http://127.0.0.1:${address.port}`, db, redis });
+  }
+
+  // In-process relays emit through node 0's server (its adapter reaches every node).
+  const relayAbort = new AbortController();
+  const relayRuns: Promise<void>[] = [];
+  const first = nodes[0]!;
+  for (let i = 0; i < (options.relays ?? 1); i++) {
+    const emitter = serverEmitter(first.gateway.io, first.redis ? () => first.redis!.pub.ping() : undefined);
+    relayRuns.push(createRelay({ db: first.db, emitter, logger }, { ...relayDefaults, ...options.relayOptions }).run(relayAbort.signal));
+  }
+  const children = new Set<ChildProcess>();
+
+  return {
+    nodes,
+    db: shared,
+    config,
+    databaseUrl: testDb?.url,
+    prefix,
+    token: (request) => signToken(config.jwt, request),
+    spawnRelay(name, env = {}) {
+      if (!testDb) throw new Error("relay processes need PostgreSQL");
+      const url = new URL(testDb.url);
+      url.searchParams.set("application_name", name);
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/relay/src/main.ts")], {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: "test",
+          NODE_ID: name,
+          LOG_LEVEL: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "warn",
+          DATABASE_URL: url.toString(),
+          REDIS_URL: TEST_REDIS_URL,
+          ROOMCAST_REDIS_PREFIX: prefix,
+          ROOMCAST_JWT_SECRET: TEST_SECRET,
+          ROOMCAST_ADMIN_UI: "off",
+          ROOMCAST_RELAY_POLL_MS: "200",
+          ...env,
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      children.add(child);
+      child.once("exit", () => children.delete(child));
+      return child;
+    },
+    async stopRelays() {
+      relayAbort.abort();
+      await Promise.all(relayRuns);
+    },
+    async close() {
+      relayAbort.abort();
+      await Promise.all(relayRuns);
+      for (const child of children) child.kill("SIGKILL");
+      for (const node of nodes) await node.gateway.close();
+      for (const node of nodes) {
+        await node.redis?.close();
+        if (node.db !== shared) await node.db.close();
+      }
+      await shared.close();
+      if (withRedis) await deleteKeys(TEST_REDIS_URL, prefix);
+      await testDb?.drop();
+      if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+    },
+  };
+}
