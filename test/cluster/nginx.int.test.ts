@@ -13,18 +13,16 @@
  *   forwarded headers, WebSocket upgrade, /metrics hidden, and a consistent hash of the
  *   client address (same address → same upstream; several addresses → both upstreams).
  */
-import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { freePorts } from "../../scripts/cluster/free-port";
 import { ManagedProcess } from "../../scripts/cluster/managed-process";
 import { NGINX_DIR, renderLocalNginxConfig } from "../../scripts/cluster/nginx-config";
 import { waitForStatus } from "../../scripts/cluster/readiness";
 
-const run = promisify(execFile);
 const dirs: string[] = [];
 function runDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "roomcast-nginx-test-"));
@@ -37,9 +35,19 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function nginxTest(dir: string, conf: string): Promise<string> {
-  const { stderr } = await run("nginx", ["-t", "-p", dir, "-e", path.join(dir, "logs", "test-error.log"), "-c", conf]);
-  return stderr;
+/**
+ * `nginx -t`, its output in a file: the compose config logs to /dev/stderr, which cannot be
+ * opened when stderr is a socket (as with Node's piped stdio), but can when it is a file.
+ */
+function nginxTest(dir: string, conf: string): { status: number | null; output: string } {
+  const outFile = path.join(dir, "logs", "nginx-t.out");
+  const fd = openSync(outFile, "w");
+  try {
+    const result = spawnSync("nginx", ["-t", "-p", dir, "-e", path.join(dir, "logs", "test-error.log"), "-c", conf], { stdio: ["ignore", fd, fd], timeout: 10_000 });
+    return { status: result.status, output: readFileSync(outFile, "utf8") };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 describe("nginx/nginx.conf (docker compose)", () => {
@@ -53,7 +61,9 @@ describe("nginx/nginx.conf (docker compose)", () => {
     expect(original).toMatch(/resolver 127\.0\.0\.11 valid=\d+s/);
     expect(original).toMatch(/zone gateways/);
     writeFileSync(file, swapped);
-    expect(await nginxTest(dir, file)).toMatch(/syntax is ok/);
+    const result = nginxTest(dir, file);
+    expect(result.output).toMatch(/test is successful/);
+    expect(result.status).toBe(0);
   });
 });
 
@@ -61,7 +71,12 @@ interface Upstream {
   name: string;
   server: Server;
   port: number;
-  seen: { headers: IncomingHttpHeaders; url: string | undefined }[];
+}
+
+interface Seen {
+  upstream: string;
+  headers: IncomingHttpHeaders;
+  url: string | undefined;
 }
 
 describe("the local template in front of two upstreams", () => {
@@ -69,20 +84,22 @@ describe("the local template in front of two upstreams", () => {
   let nginx: ManagedProcess;
   let publicPort: number;
   const upstreams: Upstream[] = [];
+  /** Every request an upstream received, in arrival order. */
+  const seen: Seen[] = [];
 
   beforeAll(async () => {
     dir = runDir();
     const [port, ...ports] = await freePorts(3);
     publicPort = port!;
     for (const [index, upstreamPort] of ports.entries()) {
-      const upstream: Upstream = { name: `u${index + 1}`, server: createServer(), port: upstreamPort, seen: [] };
+      const upstream: Upstream = { name: `u${index + 1}`, server: createServer(), port: upstreamPort };
       upstream.server.on("request", (req, res) => {
-        upstream.seen.push({ headers: req.headers, url: req.url });
+        seen.push({ upstream: upstream.name, headers: req.headers, url: req.url });
         res.setHeader("x-upstream", upstream.name);
         res.end(JSON.stringify({ upstream: upstream.name, headers: req.headers }));
       });
       upstream.server.on("upgrade", (req, socket) => {
-        upstream.seen.push({ headers: req.headers, url: req.url });
+        seen.push({ upstream: upstream.name, headers: req.headers, url: req.url });
         socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nx-upstream: ${upstream.name}\r\n\r\n`);
       });
       await new Promise<void>((resolve) => upstream.server.listen(upstreamPort, "127.0.0.1", resolve));
@@ -90,7 +107,9 @@ describe("the local template in front of two upstreams", () => {
     }
     const conf = path.join(dir, "nginx.conf");
     writeFileSync(conf, renderLocalNginxConfig({ dir, port: publicPort, upstreamPorts: ports }));
-    expect(await nginxTest(dir, conf)).toMatch(/syntax is ok/);
+    const result = nginxTest(dir, conf);
+    expect(result.output).toMatch(/test is successful/);
+    expect(result.status).toBe(0);
     nginx = new ManagedProcess({
       name: "nginx",
       command: "nginx",
@@ -124,12 +143,11 @@ describe("the local template in front of two upstreams", () => {
   }
 
   it("forwards the client address, host and protocol", async () => {
-    const before = upstreams.flatMap((u) => u.seen).length;
+    const before = seen.length;
     const res = await get("/api/v1/status", "127.0.0.5", { "x-forwarded-for": "6.6.6.6", host: "rooms.example" });
     expect(res.status).toBe(200);
-    const seen = upstreams.flatMap((u) => u.seen).slice(before);
-    expect(seen).toHaveLength(1);
-    const headers = seen[0]!.headers;
+    expect(seen.slice(before)).toHaveLength(1);
+    const headers = seen[before]!.headers;
     // A client-sent X-Forwarded-For stays first; the address nginx saw is appended last.
     expect(headers["x-forwarded-for"]).toBe("6.6.6.6, 127.0.0.5");
     expect(headers["x-real-ip"]).toBe("127.0.0.5");
@@ -141,7 +159,7 @@ describe("the local template in front of two upstreams", () => {
   it("passes a WebSocket upgrade through on /socket.io/", async () => {
     const res = await get("/socket.io/?EIO=4&transport=websocket", "127.0.0.6", { connection: "Upgrade", upgrade: "websocket" });
     expect(res.status).toBe(101);
-    const last = upstreams.flatMap((u) => u.seen).find((s) => s.url?.startsWith("/socket.io/?EIO=4&transport=websocket"));
+    const last = seen.find((s) => s.url?.startsWith("/socket.io/?EIO=4&transport=websocket"));
     expect(last?.headers.upgrade).toBe("websocket");
     expect(last?.headers.connection?.toLowerCase()).toBe("upgrade");
   });
