@@ -6,7 +6,8 @@
  */
 import type { EventEnvelope } from "@roomcast/protocol";
 import { io as ioClient } from "socket.io-client";
-import { createClient, type ClientOptions, type RoomcastClient } from "./client";
+import { createClient } from "./client";
+import type { ClientOptions, RoomcastClient } from "./client-types";
 import type { RoomcastSocket } from "./socket";
 import { ChaosGateway, TOKEN, pause } from "./testing/chaos-gateway";
 

@@ -1,5 +1,6 @@
 import type { EventEnvelope, SubscribeRequest } from "@roomcast/protocol";
-import { createClient, type ClientOptions, type RoomcastClient } from "./client";
+import { createClient } from "./client";
+import type { ClientOptions, RoomcastClient } from "./client-types";
 import type { ClientErrorInfo } from "./errors";
 import { envelope, offsets } from "./testing/envelopes";
 import { fakeFactory, type FakeSocket } from "./testing/fake-socket";

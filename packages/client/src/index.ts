@@ -3,7 +3,7 @@
  * ordered subscriptions and an exactly-once offline publish queue. See client.ts.
  */
 export { createClient } from "./client";
-export type { ClientOptions, ConnectionState, RoomcastClient, Subscription } from "./client";
+export type { ClientOptions, ConnectionState, RoomcastClient, Subscription } from "./client-types";
 export type { ResetInfo, SubscriptionHooks } from "./stream-subscription";
 export { RoomcastClientError, CLIENT_ERROR_CODES } from "./errors";
 export type { ClientErrorCode, ClientErrorInfo } from "./errors";
