@@ -14,7 +14,7 @@ import { parseClusterArgs, USAGE } from "./args";
 import { startCluster, type Cluster, type ClusterEvent } from "./start-cluster";
 
 function log(fields: Record<string, unknown>): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), name: "cluster", ...fields })}\n`);
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields, logger: "cluster" })}\n`);
 }
 
 async function main(): Promise<number> {
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   let cluster: Cluster | undefined;
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
-    log({ msg: "signal received", signal, stopping: !controller.signal.aborted });
+    log({ msg: "signal received", signal, first: !controller.signal.aborted });
     controller.abort();
   };
   process.on("SIGINT", onSignal);
