@@ -3,6 +3,7 @@
  * fetch under advisory locks, mark published / cursor, attempts and quarantine, replay
  * and stream position, and batched retention.
  */
+import { QUARANTINED_TYPE } from "@roomcast/protocol";
 import { createDb, type Db } from "../create-db";
 import type { OutboxEventInput } from "../event-input";
 import { publishMany } from "../publish";
@@ -127,7 +128,12 @@ describe("relay queries", () => {
     expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(2);
     const [listed] = (await listQuarantined(db.prisma)).filter((q) => q.id === id);
     expect(listed).toMatchObject({ stream, offset: 2, attempts: 2, reason: "failed 2 attempts: emit failed again", lastError: "emit failed again" });
-    expect((await readStream(db.prisma, { stream, after: 0, limit: 10 })).map((e) => e.offset)).toEqual([1, 3]);
+    const replay = await readStream(db.prisma, { stream, after: 0, limit: 10 });
+    expect(replay.map((e) => [e.offset, e.type, e.data])).toEqual([
+      [1, "document:changed", { n: 1 }],
+      [2, QUARANTINED_TYPE, null],
+      [3, "document:changed", { n: 3 }],
+    ]);
     expect((await outboxBacklog(db.prisma)).quarantined).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,4 +1,4 @@
-import { envelopeSchema } from "@roomcast/protocol";
+import { QUARANTINED_TYPE, envelopeSchema } from "@roomcast/protocol";
 import { toEnvelope, type OutboxRow } from "./outbox-row";
 
 const row: OutboxRow = {
@@ -13,6 +13,7 @@ const row: OutboxRow = {
   stream_offset: BigInt(7),
   attempts: 0,
   created_at: new Date("2025-01-02T03:04:05.678Z"),
+  quarantined: false,
 };
 
 describe("toEnvelope", () => {
@@ -31,6 +32,10 @@ describe("toEnvelope", () => {
       ts: "2025-01-02T03:04:05.678Z",
     });
     expect(envelopeSchema.safeParse(envelope).success).toBe(true);
+  });
+
+  it("maps a quarantined event to the protocol's placeholder, keeping id and offset", () => {
+    expect(toEnvelope({ ...row, quarantined: true })).toMatchObject({ id: row.id, offset: 7, type: QUARANTINED_TYPE, data: null });
   });
 
   it("keeps a null topic and refuses an unknown channel", () => {

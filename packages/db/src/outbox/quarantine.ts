@@ -2,8 +2,8 @@
  * Failure bookkeeping for the relay. `recordAttempt` counts a failed emit (run it outside
  * the relay's locked transaction, or after it rolls back, so the count survives); after
  * N attempts the relay calls `quarantine`, which sets the event aside with a reason:
- * it is no longer fetched (fetchUnpublished) nor replayed (readStream), it is kept for an
- * operator until retention, and the stream's cursor moves past it so later events flow.
+ * it is no longer fetched (fetchUnpublished), a replay (readStream) returns the protocol's
+ * placeholder in its place, its row is kept for an operator until retention, and the stream's cursor moves past it so later events flow.
  * Nothing is ever dropped silently: a quarantined row keeps its data and reason.
  */
 import type { DbClient } from "../db-client";

@@ -1,8 +1,8 @@
 /**
  * Replay: the committed events of one stream after a position, in offset order. Offsets
  * of a stream become visible in order (see publish.ts), so the result is a gapless run
- * unless retention removed its start (check `streamPosition` first) or an event was
- * quarantined (those are left out: they could not be delivered live either).
+ * unless retention removed its start (check `streamPosition` first). A quarantined event
+ * comes back as the protocol's placeholder (toEnvelope), exactly as the relay emitted it.
  */
 import type { EventEnvelope } from "@roomcast/protocol";
 import { Prisma } from "../generated/prisma/client";
@@ -28,7 +28,7 @@ export async function readStream(db: DbClient, options: ReadStreamOptions): Prom
   const ceiling = upTo === undefined ? Prisma.empty : Prisma.sql`AND stream_offset <= ${upTo}::bigint`;
   const rows = await db.$queryRaw<OutboxRow[]>`
     SELECT ${OUTBOX_COLUMNS} FROM outbox_events
-    WHERE stream = ${stream} AND stream_offset > ${after}::bigint ${ceiling} AND quarantined_at IS NULL
+    WHERE stream = ${stream} AND stream_offset > ${after}::bigint ${ceiling}
     ORDER BY stream_offset
     LIMIT ${limit}::int`;
   return rows.map(toEnvelope);
