@@ -81,7 +81,9 @@ describe("npm run cluster topology: 3 gateways, 1 relay, nginx", () => {
   async function client(sub: string, source: string, transport: "websocket" | "polling"): Promise<TestSocket> {
     const agent = new Agent({ keepAlive: true, localAddress: source });
     agents.push(agent);
-    const socket = openSocket(cluster.publicUrl, token(sub, "agent"), { transports: [transport], upgrade: false, agent });
+    // engine.io-client declares `agent` as string | boolean (a browser-era type), yet in Node
+    // it hands the value to http.request and ws as their agent, which is what binds the source.
+    const socket = openSocket(cluster.publicUrl, token(sub, "agent"), { transports: [transport], upgrade: false, agent: agent as unknown as string });
     sockets.push(socket);
     const outcome = await connectOutcome(socket, 10_000);
     if (!outcome.connected) throw new Error(`${transport} client from ${source} failed to connect: ${outcome.message}`);
