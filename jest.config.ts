@@ -17,8 +17,10 @@ const shared = {
 const config: Config = {
   projects: [
     { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"] },
-    { ...shared, displayName: "integration", testMatch: ["**/*.int.test.ts"], testTimeout: 60_000 },
+    { ...shared, displayName: "integration", testMatch: ["**/*.int.test.ts"] },
   ],
+  // Jest reads testTimeout only at the top level; integration tests start real services.
+  testTimeout: 60_000,
 };
 
 export default config;
