@@ -20,7 +20,7 @@ const serverUrl = process.env.ROOMCAST_TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_
 // The createTestDatabase naming, so a run killed before dropping it is cleaned up later.
 const name = `roomcast_test_${Date.now()}_${randomBytes(4).toString("hex")}`;
 
-async function onServer<T>(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+async function onServer(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -49,6 +49,15 @@ it("creates and migrates the database, prints the public line, and stops cleanly
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  /** The exit code, or "timeout" after `ms`. */
+  const exitWithin = async (ms: number): Promise<number | null | "timeout"> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([exited, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   try {
     await until("the public line", 90_000, () => {
       if (child.exitCode !== null) throw new Error(`runner exited ${child.exitCode}:\n${stderr}`);
@@ -66,11 +75,15 @@ it("creates and migrates the database, prints the public line, and stops cleanly
     expect(existsSync(dir)).toBe(true);
 
     child.kill("SIGTERM");
-    await expect(Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 30_000))])).resolves.toBe(0);
+    expect(await exitWithin(30_000)).toBe(0);
     expect(stdout).toBe(`public: ${publicUrl}\n`);
     expect(existsSync(dir)).toBe(false);
     expect(await httpStatus(`${publicUrl}/healthz`, 500)).toBeUndefined();
   } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    // On failure: SIGTERM lets the runner stop its (detached) children; SIGKILL would orphan them.
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      if ((await exitWithin(30_000)) === "timeout") child.kill("SIGKILL");
+    }
   }
 });
