@@ -12,6 +12,7 @@ import { DEFAULT_TEST_SERVER_URL } from "@roomcast/db/testing";
 import pg from "pg";
 import { until } from "../../apps/gateway/src/testing/wait";
 import { httpStatus } from "../../scripts/cluster/readiness";
+import { startCluster, type ClusterEvent } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(120_000);
 
@@ -86,4 +87,32 @@ it("creates and migrates the database, prints the public line, and stops cleanly
       if ((await exitWithin(30_000)) === "timeout") child.kill("SIGKILL");
     }
   }
+});
+
+it("fails fast when a gateway exits while starting: rejects with its log, leaves nothing running", async () => {
+  const events: ClusterEvent[] = [];
+  const started = Date.now();
+  // An unknown ROOMCAST_* key makes the gateway refuse to start (and exit 1) at once.
+  const error: unknown = await startCluster({
+    nodes: 2,
+    relays: 0,
+    databaseUrl: "postgres://postgres@127.0.0.1:5432/never_created",
+    createDatabase: false,
+    migrate: false,
+    env: { ROOMCAST_NOT_A_SETTING: "1" },
+    readyTimeoutMs: 60_000,
+    onEvent: (event) => events.push(event),
+  }).then(
+    () => new Error("the cluster started"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  expect((error as Error).message).toMatch(/cluster failed to start: gateway-\d exited \(code 1/);
+  expect((error as Error).message).toContain("ROOMCAST_NOT_A_SETTING: unknown setting");
+  expect(Date.now() - started).toBeLessThan(30_000);
+  const exited = events.filter((e) => e.kind === "exited").map((e) => (e.kind === "exited" ? e.name : ""));
+  expect(exited.sort()).toEqual(["gateway-1", "gateway-2"]);
+  const stopped = events.find((e) => e.kind === "stopped");
+  expect(stopped).toMatchObject({ removed: true });
+  expect(existsSync(stopped?.kind === "stopped" ? stopped.dir : "/")).toBe(false);
 });
