@@ -4,7 +4,7 @@
  * Pure: no file or process is touched here. Every `{{…}}` placeholder must be replaced;
  * a template with one left over is refused rather than handed to nginx.
  */
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const NGINX_DIR = path.resolve(__dirname, "../../nginx");
@@ -47,4 +47,26 @@ export function renderLocalNginxConfig(options: LocalNginxOptions): string {
   const left = /\{\{[^}]*\}\}/.exec(rendered);
   if (left) throw new Error(`nginx template placeholder not replaced: ${left[0]}`);
   return rendered;
+}
+
+/** Where Debian and source builds put nginx; /usr/sbin is often missing from a user's PATH. */
+const SBIN_DIRS = ["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"];
+
+/**
+ * The nginx executable: the first `nginx` on `pathEnv`, then in `fallbackDirs` (the usual
+ * sbin folders).
+ * Throws with an install hint when there is none.
+ */
+export function findNginx(pathEnv: string | undefined, fallbackDirs: readonly string[] = SBIN_DIRS): string {
+  const dirs = [...(pathEnv ?? "").split(path.delimiter).filter((d) => d.length > 0), ...fallbackDirs];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, "nginx");
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; try the next folder
+    }
+  }
+  throw new Error("nginx not found on PATH or in /usr/sbin; install it (Debian: apt-get install -y nginx)");
 }

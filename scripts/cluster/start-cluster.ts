@@ -22,7 +22,7 @@ import { migrate } from "@roomcast/db";
 import { DEFAULT_DATABASE_URL, ensureDatabase } from "./database";
 import { freePorts } from "./free-port";
 import { ManagedProcess, type ExitInfo } from "./managed-process";
-import { renderLocalNginxConfig } from "./nginx-config";
+import { findNginx, renderLocalNginxConfig } from "./nginx-config";
 import { waitForStatus } from "./readiness";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -67,6 +67,7 @@ export interface ClusterOptions {
   /** The mains to run (tests may substitute stand-ins). */
   gatewayMain?: string;
   relayMain?: string;
+  /** Default: `nginx` on PATH, else /usr/sbin/nginx. */
   nginxBinary?: string;
   /** Parent of the run folder (default the OS tmp dir). */
   tmpRoot?: string;
@@ -133,6 +134,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   const emit = options.onEvent ?? (() => undefined);
+  const baseEnv = options.baseEnv ?? process.env;
+  // Before anything starts: a missing nginx should not cost a migration and N gateways.
+  const nginxBinary = options.nginxBinary ?? findNginx(baseEnv.PATH);
 
   const dir = mkdtempSync(path.join(options.tmpRoot ?? tmpdir(), "roomcast-cluster-"));
   // nginx started as root hands its workers to an unprivileged user, which must reach the
@@ -146,7 +150,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const onExit = (name: string, info: ExitInfo): void =>
     emit({ kind: "exited", name, code: info.code, signal: info.signal ?? (info.error ? info.error.message : null) });
   const tsx = pathToFileURL(require.resolve("tsx")).href;
-  const baseEnv = options.baseEnv ?? process.env;
   const common = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -277,7 +280,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     nginx = new ManagedProcess(
       {
         name: "nginx",
-        command: options.nginxBinary ?? "nginx",
+        command: nginxBinary,
         args: ["-p", dir, "-e", nginxErrorLog, "-c", confFile],
         env: { ...baseEnv },
         cwd: dir,

@@ -1,8 +1,11 @@
 /**
  * The runner's pure parts: rendering the local nginx config and reading the command line.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parseClusterArgs } from "../../scripts/cluster/args";
-import { renderLocalNginxConfig } from "../../scripts/cluster/nginx-config";
+import { findNginx, renderLocalNginxConfig } from "../../scripts/cluster/nginx-config";
 
 describe("renderLocalNginxConfig", () => {
   const conf = renderLocalNginxConfig({ dir: "/tmp/run-1", port: 18080, upstreamPorts: [13001, 13002, 13003] });
@@ -54,5 +57,20 @@ describe("parseClusterArgs", () => {
     expect(() => parseClusterArgs(["--prefix", "a b"], {})).toThrow(/--prefix/);
     expect(() => parseClusterArgs(["--bogus"], {})).toThrow();
     expect(parseClusterArgs(["--help"], {})).toEqual({ help: true });
+  });
+});
+
+describe("findNginx", () => {
+  it("takes the first executable nginx on PATH, then the fallback folders, else says how to install it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "roomcast-find-nginx-"));
+    try {
+      const fake = path.join(dir, "nginx");
+      writeFileSync(fake, "#!/bin/sh\n", { mode: 0o755 });
+      expect(findNginx(["/nonexistent", dir].join(path.delimiter), [])).toBe(fake);
+      expect(findNginx("/nonexistent", [dir])).toBe(fake);
+      expect(() => findNginx("/nonexistent", [])).toThrow(/apt-get install -y nginx/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
