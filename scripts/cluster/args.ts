@@ -3,7 +3,7 @@
  * the defaults. Pure (the caller passes argv and env), so a test can check every rule.
  */
 import { parseArgs } from "node:util";
-import type { ClusterOptions } from "./start-cluster";
+import type { ClusterOptions } from "./cluster-types";
 
 export const USAGE = `usage: npm run cluster -- [--nodes N] [--relays M] [--prefix P]
                           [--database-url URL] [--redis-url URL] [--log-level L] [--keep-logs]

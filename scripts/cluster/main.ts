@@ -6,8 +6,8 @@
  * SIGINT / SIGTERM: stop everything (children get SIGTERM, SIGKILL after a bound), remove
  * the run folder, exit 0 — also when the signal comes while still starting. Further
  * signals are ignored: `npm run` forwards the terminal's SIGINT, so one Ctrl-C arrives
- * twice, and stopping is bounded anyway. If the runner exits any other way, its children
- * are SIGKILLed on the way out.
+ * twice, and stopping is bounded anyway. If the runner exits any other way, startCluster's
+ * exit hook SIGKILLs the children on the way out.
  * Exit code 1 when the cluster could not start (the children's log tails on stderr).
  */
 import { parseClusterArgs, USAGE } from "./args";
@@ -38,7 +38,6 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  process.on("exit", () => cluster?.killNow());
 
   try {
     cluster = await startCluster({

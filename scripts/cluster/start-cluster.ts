@@ -21,105 +21,18 @@ import { pathToFileURL } from "node:url";
 import { migrate } from "@roomcast/db";
 import { DEFAULT_DATABASE_URL, ensureDatabase } from "./database";
 import { freePorts } from "./free-port";
+import type { Cluster, ClusterEvent, ClusterOptions, GatewayHandle, RelayHandle } from "./cluster-types";
 import { ManagedProcess, type ExitInfo } from "./managed-process";
 import { findNginx, renderLocalNginxConfig } from "./nginx-config";
 import { waitForStatus } from "./readiness";
+
+export type { Cluster, ClusterEvent, ClusterOptions, GatewayHandle, RelayHandle } from "./cluster-types";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const GATEWAY_MAIN = path.join(REPO_ROOT, "apps/gateway/src/main.ts");
 export const RELAY_MAIN = path.join(REPO_ROOT, "apps/relay/src/main.ts");
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const DEFAULT_PREFIX = "roomcast";
-
-export type ClusterEvent =
-  | { kind: "database"; name: string; created: boolean }
-  | { kind: "migrated"; applied: string[] }
-  | { kind: "spawned"; name: string; pid: number | undefined; port?: number }
-  | { kind: "ready"; name: string; url: string }
-  | { kind: "exited"; name: string; code: number | null; signal: string | null }
-  | { kind: "stopping" }
-  | { kind: "stopped"; dir: string; removed: boolean };
-
-export interface ClusterOptions {
-  /** Gateway processes (default 3). */
-  nodes?: number;
-  /** Relay processes (default 2; 0 runs none). */
-  relays?: number;
-  /** Default postgres://postgres@127.0.0.1:5432/roomcast. */
-  databaseUrl?: string;
-  /** Create the database when missing (default true). */
-  createDatabase?: boolean;
-  /** Apply prisma/migrations before starting (default true). */
-  migrate?: boolean;
-  /** Default redis://127.0.0.1:6379. */
-  redisUrl?: string;
-  /** ROOMCAST_REDIS_PREFIX for every process (default "roomcast"). */
-  prefix?: string;
-  /** Extra variables for every gateway and relay (override the runner's own). */
-  env?: Record<string, string>;
-  /** Environment the children inherit (PATH, HOME, …); default: this process's. */
-  baseEnv?: NodeJS.ProcessEnv;
-  logLevel?: string;
-  /** Bound on each readiness wait (default 60 s). */
-  readyTimeoutMs?: number;
-  /** Grace between SIGTERM and SIGKILL when stopping a child (default 15 s). */
-  stopTimeoutMs?: number;
-  /** The mains to run (tests may substitute stand-ins). */
-  gatewayMain?: string;
-  relayMain?: string;
-  /** Default: `nginx` on PATH, else /usr/sbin/nginx. */
-  nginxBinary?: string;
-  /** Parent of the run folder (default the OS tmp dir). */
-  tmpRoot?: string;
-  /** Leave the run folder (logs) in place after `stop()`. */
-  keepDir?: boolean;
-  onEvent?: (event: ClusterEvent) => void;
-  /** Aborting it while starting stops what started and rejects. */
-  signal?: AbortSignal;
-}
-
-export interface GatewayHandle {
-  nodeId: string;
-  port: number;
-  /** Direct URL of this gateway, bypassing nginx. */
-  url: string;
-  readonly pid: number | undefined;
-  readonly process: ManagedProcess["process"];
-  readonly managed: ManagedProcess;
-}
-
-export interface RelayHandle {
-  nodeId: string;
-  readonly pid: number | undefined;
-  readonly process: ManagedProcess["process"];
-  readonly managed: ManagedProcess;
-}
-
-export interface Cluster {
-  publicUrl: string;
-  dir: string;
-  databaseUrl: string;
-  redisUrl: string;
-  prefix: string;
-  gateways: GatewayHandle[];
-  relays: RelayHandle[];
-  nginx: ManagedProcess;
-  /** nginx access log: `<client> <upstream> <status> "<method> <uri>" sid=… transport=…`. */
-  accessLog: string;
-  /**
-   * Sends `signal` to a gateway or relay by NODE_ID. For SIGTERM, SIGINT, SIGQUIT and
-   * SIGKILL it resolves once the process has exited (rejects after `stopTimeoutMs`); for
-   * others (SIGSTOP, SIGCONT, …) once the signal is sent.
-   */
-  kill(nodeId: string, signal?: NodeJS.Signals): Promise<ExitInfo | undefined>;
-  /** Stops the process if it runs, starts it again; a gateway is ready (/readyz 200) on return. */
-  restart(nodeId: string): Promise<void>;
-  /** The tail of every child's log, for a failing test's message. */
-  logTails(bytes?: number): string;
-  stop(): Promise<void>;
-  /** Synchronous SIGKILL of every child (for an exiting runner); no cleanup. */
-  killNow(): void;
-}
 
 const TERMINATING: ReadonlySet<NodeJS.Signals> = new Set(["SIGTERM", "SIGINT", "SIGQUIT", "SIGKILL"]);
 
@@ -147,6 +60,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   mkdirSync(path.join(dir, "nginx-temp"));
 
   const children: ManagedProcess[] = [];
+  // The children are detached, so nothing else ends them if this process dies without
+  // `stop()` (an uncaught exception in a test, a runner bug): SIGKILL them on the way out.
+  // This is the one place the library touches `process`; `stop()` removes the hook.
+  const killOnExit = (): void => {
+    for (const child of children) child.killNow();
+  };
+  process.once("exit", killOnExit);
   const onExit = (name: string, info: ExitInfo): void =>
     emit({ kind: "exited", name, code: info.code, signal: info.signal ?? (info.error ? info.error.message : null) });
   const tsx = pathToFileURL(require.resolve("tsx")).href;
@@ -162,7 +82,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         name,
         command: process.execPath,
         args: ["--import", tsx, main],
-        env: { ...baseEnv, ...common, ...env, NODE_ID: name, ...options.env },
+        env: { ...baseEnv, ...common, ...env, ...options.env, NODE_ID: name },
         cwd: REPO_ROOT,
         logFile: path.join(logDir, `${name}.log`),
       },
@@ -186,6 +106,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       if (nginx) await nginx.stop(stopTimeoutMs);
       await Promise.all(gateways.map((g) => g.managed.stop(stopTimeoutMs)));
       await Promise.all(relays.map((r) => r.managed.stop(stopTimeoutMs)));
+      process.removeListener("exit", killOnExit);
       const removed = options.keepDir !== true;
       if (removed) rmSync(dir, { recursive: true, force: true });
       emit({ kind: "stopped", dir, removed });
@@ -330,9 +251,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       },
       logTails,
       stop,
-      killNow() {
-        for (const child of children) child.killNow();
-      },
+      killNow: killOnExit,
     };
   } catch (error) {
     const tails = logTails();
