@@ -1,20 +1,18 @@
 /**
  * Catch-up: a subscriber that was away gets every event it missed, in order, then the
  * live ones, with no duplicate reaching the application — on the cluster stack
- * (PostgreSQL, Redis, two gateways, a relay) and on the embedded default (PGlite, the
- * relay in-process).
+ * (PostgreSQL, Redis, two gateways, a relay). The embedded default has the same scenario
+ * in embedded-default.int.test.ts, against a real `npm start` process.
  */
 import { holdableClient, recordInto } from "../support/sdk";
 import { chatEvent, publishCount } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";
 
-describe.each([
-  ["PostgreSQL + Redis, two gateways", "postgres" as const, 2],
-  ["embedded PGlite, one gateway", "pglite" as const, 1],
-])("catch-up on %s", (_name, database, gateways) => {
+describe("catch-up on PostgreSQL + Redis with two gateways", () => {
+  const gateways = 2;
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ gateways, database });
+    stack = await startStack({ gateways });
   }, 120_000);
   afterAll(() => stack.close());
 

@@ -1,17 +1,15 @@
 /**
- * A durable Roomcast stack inside the test process: a per-run PostgreSQL database (or a
- * PGlite folder), N gateways sharing the real Redis under a per-run prefix, and relays
- * running in-process. Relay *processes* (for crash tests) are started with
+ * A durable Roomcast stack inside the test process: a per-run PostgreSQL database, N
+ * gateways sharing the real Redis under a per-run prefix, and relays running in-process.
+ * (The embedded PGlite default runs as a real process: gateway-process.ts.) Relay *processes* (for crash tests) are started with
  * `spawnRelay()`. `close()` stops everything and drops the database and Redis keys.
  */
 import { createRedisClients, type RedisClients } from "@roomcast/cluster";
 import { loadConfig, type Config } from "@roomcast/config";
-import { createDb, migrate, type Db } from "@roomcast/db";
+import { createDb, type Db } from "@roomcast/db";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import { createRelay, serverEmitter, type RelayOptions } from "@roomcast/relay-core";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { signToken, type TokenRequest } from "../../apps/gateway/src/auth/sign-token";
@@ -25,7 +23,6 @@ export interface StackOptions {
   gateways: number;
   /** In-process relays (default 1). */
   relays?: number;
-  database?: "postgres" | "pglite";
   /** Extra environment for every node's config. */
   env?: Record<string, string>;
   relayOptions?: Partial<RelayOptions>;
@@ -43,7 +40,7 @@ export interface Stack {
   /** A database handle for producers (tests publish through it like a service would). */
   db: Db;
   config: Readonly<Config>;
-  databaseUrl: string | undefined;
+  databaseUrl: string;
   prefix: string;
   token(request: TokenRequest): string;
   /** Starts a relay process against this stack's PostgreSQL and Redis. */
@@ -56,18 +53,9 @@ export interface Stack {
 const relayDefaults: RelayOptions = { pollIntervalMs: 200, batchSize: 500, maxAttempts: 3, minBackoffMs: 50, maxBackoffMs: 1000 };
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const kind = options.database ?? "postgres";
   const prefix = uniquePrefix();
   const logger = pino({ level: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "silent" });
-  let testDb: TestDatabase | undefined;
-  let pgliteDir: string | undefined;
-  if (kind === "postgres") {
-    testDb = await createTestDatabase();
-  } else {
-    pgliteDir = mkdtempSync(path.join(tmpdir(), "roomcast-pglite-"));
-    await migrate({ pgliteDir });
-  }
-  const withRedis = kind === "postgres";
+  const testDb: TestDatabase = await createTestDatabase();
   const baseEnv = {
     NODE_ENV: "test",
     PORT: "0",
@@ -76,19 +64,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ROOMCAST_REDIS_PREFIX: prefix,
     ROOMCAST_RELAY: "off",
     ROOMCAST_ADMIN_UI: "off",
-    ...(withRedis ? { REDIS_URL: TEST_REDIS_URL } : {}),
-    ...(testDb ? { DATABASE_URL: testDb.url } : {}),
+    REDIS_URL: TEST_REDIS_URL,
+    DATABASE_URL: testDb.url,
     ...options.env,
   };
   const { config } = loadConfig(baseEnv);
-  const openDb = () => createDb(testDb ? { databaseUrl: testDb.url, logger } : { pgliteDir: pgliteDir!, logger });
-
-  // PGlite is one connection in one process: every node of a PGlite stack shares one handle.
+  const openDb = () => createDb({ databaseUrl: testDb.url, logger });
   const shared = await openDb();
   const nodes: StackNode[] = [];
   for (let i = 0; i < options.gateways; i++) {
     const nodeConfig = loadConfig({ ...baseEnv, NODE_ID: `node-${i}` }).config;
-    const db = kind === "pglite" ? shared : await openDb();
+    const db = await openDb();
     const redis = nodeConfig.redis ? createRedisClients(nodeConfig.redis.url, logger) : undefined;
     const gateway = createGateway({ config: nodeConfig, logger, redis, store: createDbStreamStore(db, { replayLimit: nodeConfig.replayLimit }) });
     const address = await gateway.listen(0, "127.0.0.1");
@@ -109,11 +95,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     nodes,
     db: shared,
     config,
-    databaseUrl: testDb?.url,
+    databaseUrl: testDb.url,
     prefix,
     token: (request) => signToken(config.jwt, request),
     spawnRelay(name, env = {}) {
-      if (!testDb) throw new Error("relay processes need PostgreSQL");
       const url = new URL(testDb.url);
       url.searchParams.set("application_name", name);
       const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/relay/src/main.ts")], {
@@ -148,12 +133,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (const node of nodes) await node.gateway.close();
       for (const node of nodes) {
         await node.redis?.close();
-        if (node.db !== shared) await node.db.close();
+        await node.db.close();
       }
       await shared.close();
-      if (withRedis) await deleteKeys(TEST_REDIS_URL, prefix);
-      await testDb?.drop();
-      if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+      await deleteKeys(TEST_REDIS_URL, prefix);
+      await testDb.drop();
     },
   };
 }

@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     workers.abort();
     Promise.allSettled(running)
       .then(async () => {
-        io.close();
+        // Server.close() assumes an HTTP server; this one has none, so close the adapter only.
+        await io.of("/").adapter.close();
         await redis.close();
         await db.close();
         process.exit(0);
