@@ -41,3 +41,36 @@ export type StreamCursor = Prisma.StreamCursorModel
  * The transactional outbox: an event exists once its row commits.
  */
 export type OutboxEvent = Prisma.OutboxEventModel
+/**
+ * Model User
+ * A console user (agent or admin) who signs in with a password (bcrypt hash).
+ */
+export type User = Prisma.UserModel
+/**
+ * Model ChatSession
+ * One support conversation between a widget visitor and the tenant's agents.
+ * waiting (no agent) → active (assigned) → ended; ended is final.
+ */
+export type ChatSession = Prisma.ChatSessionModel
+/**
+ * Model ChatMessage
+ * One message of a chat session, in commit order per session (the tenant lock serialises writers).
+ */
+export type ChatMessage = Prisma.ChatMessageModel
+/**
+ * Model IdempotencyKey
+ * Idempotency keys of client publishes and chat messages: one row per (tenant, sender,
+ * key), written in the same transaction as the effect; a repeat answers `result`.
+ */
+export type IdempotencyKey = Prisma.IdempotencyKeyModel
+/**
+ * Model Document
+ * A document going through processing; its status changes go to `documents:<id>`.
+ */
+export type Document = Prisma.DocumentModel
+/**
+ * Model JobLease
+ * Cluster-wide periodic jobs: a job runs a round only while holding this row's lock and
+ * when `lastRunAt` is at least one interval old, so N nodes run it once per interval.
+ */
+export type JobLease = Prisma.JobLeaseModel

@@ -9,7 +9,10 @@
 * 🟢 You can import this file directly.
 */
 
+export const ChatStatus = {
+  waiting: 'waiting',
+  active: 'active',
+  ended: 'ended'
+} as const
 
-
-// This file is empty because there are no enums in the schema.
-export {}
+export type ChatStatus = (typeof ChatStatus)[keyof typeof ChatStatus]
