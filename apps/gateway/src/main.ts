@@ -14,17 +14,7 @@ import { createDbStreamStore } from "./db-stream-store";
 import { createGateway } from "./gateway";
 
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const { config, warnings } = loaded;
+  const { config, warnings } = loadConfig(process.env);
   const logger = createLogger(config.logLevel, config.nodeId);
   for (const warning of warnings) logger.warn(warning);
 
@@ -82,6 +72,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`roomcast gateway failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A ConfigError's message names every bad key; anything else needs its stack.
+  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`roomcast gateway failed to start: ${detail}\n`);
   process.exit(1);
 });

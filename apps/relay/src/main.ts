@@ -12,17 +12,7 @@ import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/rel
 import { Server } from "socket.io";
 
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const { config } = loaded;
+  const { config } = loadConfig(process.env);
   const logger = createLogger(config.logLevel, config.nodeId);
   if (config.database.kind !== "postgres" || config.redis === undefined) {
     logger.fatal("a relay process needs DATABASE_URL and REDIS_URL (the single-node default runs the relay inside the gateway)");
@@ -61,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`roomcast relay failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A ConfigError's message names every bad key; anything else needs its stack.
+  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`roomcast relay failed to start: ${detail}\n`);
   process.exit(1);
 });
