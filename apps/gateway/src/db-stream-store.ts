@@ -8,9 +8,25 @@
  *   position, since those may not have been emitted yet (`recovered: false` if a `since`
  *   was asked for and could not be honoured — nothing of the old range is sent).
  * A quarantined event is read back as its placeholder, so the replay stays gapless.
+ *
+ * publish: an event with an idempotency `key` claims it in the same transaction
+ * (@roomcast/db idempotency.ts); a key already committed answers its original result and
+ * writes nothing, so a client may resend a publish whose ack it lost.
  */
-import { canReplayFrom, InvalidEventError, MAX_READ_LIMIT, publishMany, readStream, streamPosition, type Db } from "@roomcast/db";
-import { EventRejectedError, type CatchUp, type StreamStore } from "./stream-store";
+import {
+  canReplayFrom,
+  claimKey,
+  InvalidEventError,
+  MAX_READ_LIMIT,
+  publishMany,
+  readStream,
+  recordResult,
+  streamPosition,
+  type Db,
+  type DbTransaction,
+} from "@roomcast/db";
+import type { PublishOk } from "@roomcast/protocol";
+import { EventRejectedError, type CatchUp, type NewEvent, type StreamStore } from "./stream-store";
 
 export function createDbStreamStore(db: Db, options: { replayLimit: number }): StreamStore {
   const limit = Math.min(options.replayLimit, MAX_READ_LIMIT);
@@ -24,7 +40,7 @@ export function createDbStreamStore(db: Db, options: { replayLimit: number }): S
     },
     async publish(events) {
       try {
-        return await db.prisma.$transaction((tx) => publishMany(tx, events));
+        return await db.prisma.$transaction((tx) => publishKeyed(tx, events));
       } catch (error) {
         if (error instanceof InvalidEventError) throw new EventRejectedError(error.message);
         throw error;
@@ -34,4 +50,38 @@ export function createDbStreamStore(db: Db, options: { replayLimit: number }): S
       await db.prisma.$queryRaw`SELECT 1`;
     },
   };
+}
+
+async function publishKeyed(tx: DbTransaction, events: readonly NewEvent[]): Promise<PublishOk[]> {
+  const results = new Array<PublishOk | undefined>(events.length);
+  const fresh: number[] = [];
+  const firstOfKey = new Map<string, number>();
+  const sameAs = new Map<number, number>();
+  for (const [index, event] of events.entries()) {
+    if (event.key === undefined) {
+      fresh.push(index);
+      continue;
+    }
+    const seen = firstOfKey.get(`${event.source}\u0000${event.key}`);
+    if (seen !== undefined) {
+      sameAs.set(index, seen);
+      continue;
+    }
+    firstOfKey.set(`${event.source}\u0000${event.key}`, index);
+    const claim = await claimKey(tx, { tenant: event.tenant, source: event.source, key: event.key });
+    if (claim.fresh) fresh.push(index);
+    else results[index] = claim.result as PublishOk;
+  }
+  const published = await publishMany(tx, fresh.map((index) => events[index] as NewEvent));
+  for (const [i, index] of fresh.entries()) {
+    const result = published[i] as PublishOk;
+    results[index] = result;
+    const event = events[index] as NewEvent;
+    if (event.key !== undefined) await recordResult(tx, { tenant: event.tenant, source: event.source, key: event.key }, result);
+  }
+  for (const [index, first] of sameAs) results[index] = results[first];
+  return results.map((result) => {
+    if (result === undefined) throw new Error("publish produced no result for an event");
+    return result;
+  });
 }

@@ -21,6 +21,8 @@ export interface NewEvent {
   data: unknown;
   priority: number;
   source: string;
+  /** Idempotency key: a repeat of (tenant, source, key) answers the first commit's result. */
+  key?: string | undefined;
 }
 
 export interface StreamStore {

@@ -22,3 +22,6 @@ export { markPublished, type StreamProgress } from "./outbox/mark-published";
 export { listQuarantined, quarantine, recordAttempt, type QuarantinedEvent } from "./outbox/quarantine";
 export { deleteExpiredEvents, type RetentionOptions, type RetentionResult } from "./outbox/retention";
 export { outboxBacklog, type OutboxBacklog } from "./outbox/backlog";
+export { claimKey, deleteExpiredKeys, recordResult, type Claim, type KeyRef } from "./idempotency";
+export type { User, ChatSession, ChatMessage, Document, JobLease } from "./generated/prisma/client";
+export { ChatStatus } from "./generated/prisma/enums";

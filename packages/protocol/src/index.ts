@@ -5,3 +5,4 @@ export * from "./envelope";
 export * from "./payloads";
 export * from "./events";
 export * from "./filters";
+export * from "./product";

@@ -8,6 +8,8 @@ import { channelSchema, topicSchema } from "./rooms";
 
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const eventTypeSchema = z.string().regex(EVENT_TYPE_PATTERN, "must match [A-Za-z0-9_.:-]{1,64}");
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, "must match [A-Za-z0-9_-]{8,128}");
 const prioritySchema = z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX);
 
 export const subscribeSchema = z
@@ -33,6 +35,11 @@ export const publishSchema = z
     type: eventTypeSchema,
     data: z.json(),
     priority: prioritySchema.default(PRIORITY_DEFAULT),
+    /**
+     * Idempotency key chosen by the client (the SDK's `idempotencyKeys`): the gateway keeps
+     * it per (tenant, sender) and answers a repeat with the original ack, writing nothing.
+     */
+    key: idempotencyKeySchema.optional(),
   })
   .strict();
 export type PublishRequest = z.input<typeof publishSchema>;

@@ -17,13 +17,13 @@ export function registerPublish(socket: GatewaySocket, store: StreamStore, logge
     guarded<PublishOk>(logger, "publish", ack, async (reply) => {
       const parsed = publishSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
-      const { channel, topic, type, data, priority } = parsed.data;
+      const { channel, topic, type, data, priority, key } = parsed.data;
       const decision = authorize(principal, "publish", { channel, topic });
       if (!decision.allowed) return reply(err("forbidden", decision.reason));
       let committed: PublishOk[];
       try {
         committed = await store.publish([
-          { tenant: principal.tenant, channel, topic, type, data, priority, source: `${principal.role}:${principal.sub}` },
+          { tenant: principal.tenant, channel, topic, type, data, priority, key, source: `${principal.role}:${principal.sub}` },
         ]);
       } catch (error) {
         if (error instanceof EventRejectedError) return reply(err("invalid", error.message));

@@ -1,0 +1,86 @@
+/**
+ * The product events on top of the delivery contract: what the chat domain, notifications,
+ * document processing and the analytics job publish, shared by the producers (server) and
+ * the widget and console (browser). Every type here is the `data` of an envelope whose
+ * `type` is the matching constant; producers publish nothing else under these types.
+ *
+ * Streams:
+ * - `chat:<session>`: CHAT_MESSAGE (ChatMessageView), CHAT_SESSION_UPDATED (ChatSessionView);
+ * - `chat` (the tenant's list): CHAT_SESSION_UPDATED and CHAT_METRICS_UPDATED (ChatMetrics),
+ *   the same figures `GET /api/v1/chat/metrics` returns;
+ * - `notifications:<user>`: NOTIFICATION; `documents:<doc>`: DOCUMENT_STATUS;
+ *   `analytics`: ANALYTICS_TICK.
+ */
+export const CHAT_MESSAGE = "message";
+export const CHAT_SESSION_UPDATED = "session:updated";
+export const CHAT_METRICS_UPDATED = "metrics:updated";
+export const NOTIFICATION = "notification";
+export const DOCUMENT_STATUS = "document:status";
+export const ANALYTICS_TICK = "analytics:tick";
+
+/** Types on the chat channel only the chat domain may write (a client publish of one is refused). */
+export const CHAT_DOMAIN_TYPES: readonly string[] = [CHAT_MESSAGE, CHAT_SESSION_UPDATED, CHAT_METRICS_UPDATED];
+
+export const CHAT_STATUSES = ["waiting", "active", "ended"] as const;
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+export type ChatSenderRole = "visitor" | "agent" | "system";
+
+/** Longest chat message, in characters. */
+export const MAX_CHAT_MESSAGE_LENGTH = 4000;
+
+export interface ChatSessionView {
+  id: string;
+  visitorId: string;
+  visitorName: string;
+  agentId: string | null;
+  status: ChatStatus;
+  messageCount: number;
+  createdAt: string;
+  updatedAt: string;
+  firstResponseAt: string | null;
+  endedAt: string | null;
+}
+
+export interface ChatMessageView {
+  id: string;
+  sessionId: string;
+  senderRole: ChatSenderRole;
+  senderId: string;
+  text: string;
+  createdAt: string;
+}
+
+/** "Today" is the current UTC day; the first-response average is over sessions first answered today. */
+export interface ChatMetrics {
+  activeSessions: number;
+  waitingSessions: number;
+  endedToday: number;
+  messagesLastHour: number;
+  /** Milliseconds, rounded; null when no session was first answered today. */
+  avgFirstResponseMs: number | null;
+}
+
+export interface NotificationData {
+  id: string;
+  title: string;
+  body: string;
+}
+
+export const DOCUMENT_STATUSES = ["queued", "processing", "done", "failed"] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export interface DocumentStatusData {
+  id: string;
+  name: string;
+  status: DocumentStatus;
+  /** 0 … 100. */
+  progress: number;
+}
+
+export interface AnalyticsTickData {
+  /** Distinct signed-in users (token subjects) connected to any node of the cluster. */
+  activeUsers: number;
+  /** Events committed to the tenant's streams in the last 60 s (analytics ticks excluded). */
+  eventsPerMinute: number;
+  at: string;
+}
