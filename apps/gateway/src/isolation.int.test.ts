@@ -63,6 +63,7 @@ describe("tenant isolation", () => {
     const spyRooms = [...(rooms[0]?.rooms ?? [])].filter((room) => room !== spy.id);
     expect(spyRooms.length).toBeGreaterThan(0);
     expect(spyRooms.every((room) => room.startsWith("acme:"))).toBe(true);
+    expect(spyRooms).toContain("acme:system"); // joined on connect
 
     // Emit a tenant-B event into every room tenant B's streams could have, from the spy's node.
     const streams = CHANNELS.flatMap((channel) => [`globex:${channel}`, `globex:${channel}:s1`]);

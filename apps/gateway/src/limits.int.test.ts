@@ -5,7 +5,7 @@
 import jwt from "jsonwebtoken";
 import { connectOutcome, connected, openSocket, request } from "./testing/clients";
 import { startCluster, TEST_SECRET, type TestCluster } from "./testing/harness";
-import { waitFor } from "./testing/wait";
+import { until, waitFor } from "./testing/wait";
 
 describe("edge limits", () => {
   let cluster: TestCluster;
@@ -14,7 +14,12 @@ describe("edge limits", () => {
   beforeAll(async () => {
     cluster = await startCluster({
       nodes: 2,
-      env: { ROOMCAST_RATE_LIMIT_EVENTS: "10", ROOMCAST_RATE_LIMIT_WINDOW_SECONDS: "60", ROOMCAST_ALLOWED_ORIGINS: "https://shop.example" },
+      env: {
+        ROOMCAST_RATE_LIMIT_EVENTS: "10",
+        ROOMCAST_RATE_LIMIT_WINDOW_SECONDS: "60",
+        ROOMCAST_ALLOWED_ORIGINS: "https://shop.example",
+        ROOMCAST_MAX_CONNECTIONS_PER_IP: "4",
+      },
     });
     url = cluster.nodes[0]!.url;
   });
@@ -85,6 +90,24 @@ describe("edge limits", () => {
     expect(await request(calm, "subscribe", { channel: "chat" })).toMatchObject({ ok: true });
     flooder.disconnect();
     calm.disconnect();
+  });
+
+  it("caps open connections per client address, and frees a slot when one closes", async () => {
+    const node = cluster.nodes[1]!;
+    const nodeUrl = node.url;
+    await until("earlier tests' connections to node 1 to close", 5000, () => node.gateway.io.engine.clientsCount === 0);
+    const token = cluster.token({ sub: "many", tenant: "acme", role: "agent" });
+    const open = [];
+    for (let i = 0; i < 4; i++) open.push(await connected(nodeUrl, token));
+    const fifth = openSocket(nodeUrl, token);
+    const refused = await connectOutcome(fifth);
+    fifth.disconnect();
+    expect(refused.connected).toBe(false);
+    open[0]!.disconnect();
+    await until("the gateway to count the closed connection", 5000, () => node.gateway.io.engine.clientsCount === 3);
+    const sixth = openSocket(nodeUrl, token);
+    expect(await connectOutcome(sixth)).toEqual({ connected: true });
+    for (const socket of [...open.slice(1), sixth]) socket.disconnect();
   });
 
   describe.each(["websocket", "polling"])("over %s", (transport) => {
