@@ -1,0 +1,69 @@
+/**
+ * Tenants and console users for development and tests. Idempotent and safe to run from
+ * several gateways at once (inserts skip rows that exist; nothing is updated).
+ *
+ * The demo tenant (`demo`, widget key DEMO_WIDGET_KEY, users below with DEMO_PASSWORD) is
+ * for development only: its password is public (docs/chat.md).
+ */
+import type { Db } from "@roomcast/db";
+import bcrypt from "bcryptjs";
+
+export const DEMO_TENANT = "demo";
+export const DEMO_WIDGET_KEY = "demo-widget-key";
+export const DEMO_PASSWORD = "demo";
+export const DEMO_USERS = [
+  { id: "ana", email: "ana@demo.test", name: "Ana (agent)", role: "agent" },
+  { id: "ben", email: "ben@demo.test", name: "Ben (agent)", role: "agent" },
+  { id: "ada", email: "admin@demo.test", name: "Ada (admin)", role: "admin" },
+] as const;
+
+export interface SeedUser {
+  id: string;
+  email: string;
+  name: string;
+  role: "agent" | "admin";
+  password: string;
+}
+
+export interface SeedTenant {
+  id: string;
+  name: string;
+  widgetKey: string;
+  allowedOrigins: string[];
+  users: SeedUser[];
+}
+
+const BCRYPT_ROUNDS = 10;
+
+export async function seedTenant(db: Db, tenant: SeedTenant): Promise<void> {
+  await db.prisma.tenant.createMany({
+    data: [{ id: tenant.id, name: tenant.name, widgetKey: tenant.widgetKey, allowedOrigins: tenant.allowedOrigins }],
+    skipDuplicates: true,
+  });
+  const existing = new Set((await db.prisma.user.findMany({ where: { tenantId: tenant.id }, select: { email: true } })).map((u) => u.email));
+  const fresh = tenant.users.filter((u) => !existing.has(u.email));
+  if (fresh.length === 0) return;
+  const rows = await Promise.all(
+    fresh.map(async (u) => ({ id: u.id, tenantId: tenant.id, email: u.email, name: u.name, role: u.role, passwordHash: await bcrypt.hash(u.password, BCRYPT_ROUNDS) })),
+  );
+  await db.prisma.user.createMany({ data: rows, skipDuplicates: true });
+}
+
+export function seedDemo(db: Db): Promise<void> {
+  return seedTenant(db, {
+    id: DEMO_TENANT,
+    name: "Demo",
+    widgetKey: DEMO_WIDGET_KEY,
+    allowedOrigins: [],
+    users: DEMO_USERS.map((u) => ({ ...u, password: DEMO_PASSWORD })),
+  });
+}
+
+/** A user whose email and password match, or null (the same answer for an unknown email and a wrong password). */
+export async function verifyUser(db: Db, tenant: string, email: string, password: string): Promise<{ id: string; name: string; role: "agent" | "admin" } | null> {
+  const user = await db.prisma.user.findFirst({ where: { tenantId: tenant, email } });
+  // Compare against a fixed hash when there is no user, so timing does not reveal which emails exist.
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? "$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali");
+  if (user === null || !ok || (user.role !== "agent" && user.role !== "admin")) return null;
+  return { id: user.id, name: user.name, role: user.role };
+}

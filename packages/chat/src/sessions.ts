@@ -1,0 +1,88 @@
+/**
+ * Session lifecycle: start (widget), assign, end. Every change goes through chatWrite, so
+ * it commits with its events. Status moves waiting → active → ended; ended is final, and
+ * ending an ended session is a no-op that publishes nothing.
+ */
+import type { Db } from "@roomcast/db";
+import { CHAT_SESSION_UPDATED, NOTIFICATION, type ChatSessionView, type Principal } from "@roomcast/protocol";
+import { loadSession } from "./access";
+import { ChatError } from "./chat-error";
+import { chatWrite } from "./chat-write";
+import { newId } from "./ids";
+import { sessionView } from "./views";
+
+export interface StartSessionInput {
+  tenant: string;
+  visitorId: string;
+  visitorName: string;
+  origin: string | null;
+}
+
+/** The new session and the offset of its stream after the start event (subscribe with `since` = this). */
+export async function startSession(db: Db, input: StartSessionInput): Promise<{ session: ChatSessionView; offset: number }> {
+  return chatWrite(db, input.tenant, async ({ tx, now }) => {
+    const session = await tx.chatSession.create({
+      data: {
+        id: newId("s"),
+        tenantId: input.tenant,
+        visitorId: input.visitorId,
+        visitorName: input.visitorName,
+        origin: input.origin,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    const view = sessionView(session);
+    return {
+      kind: "write",
+      session,
+      sessionEvents: [{ type: CHAT_SESSION_UPDATED, data: view }],
+      finish: async (_tx, published) => ({ session: view, offset: published[0]?.offset ?? 0 }),
+    };
+  });
+}
+
+export async function assignSession(db: Db, actor: Principal, input: { sessionId: string; agentId?: string | undefined }): Promise<ChatSessionView> {
+  if (actor.role !== "agent" && actor.role !== "admin" && actor.role !== "service") throw new ChatError("forbidden", "only agents and admins assign sessions");
+  const agentId = input.agentId ?? actor.sub;
+  if (actor.role === "agent" && agentId !== actor.sub) throw new ChatError("forbidden", "an agent may only assign a session to itself");
+  return chatWrite(db, actor.tenant, async ({ tx, now }) => {
+    const current = await loadSession(tx, actor, input.sessionId);
+    if (current.status === "ended") throw new ChatError("invalid", "the session has ended");
+    const agent = await tx.user.findFirst({ where: { id: agentId, tenantId: actor.tenant, role: { in: ["agent", "admin"] } } });
+    if (agent === null) throw new ChatError("not_found", "no such agent");
+    if (current.agentId === agentId && current.status === "active") return { kind: "done", value: sessionView(current) };
+    const session = await tx.chatSession.update({ where: { id: current.id }, data: { agentId, status: "active", updatedAt: now } });
+    const view = sessionView(session);
+    return {
+      kind: "write",
+      session,
+      sessionEvents: [{ type: CHAT_SESSION_UPDATED, data: view }],
+      extra:
+        agentId === actor.sub
+          ? []
+          : [
+              {
+                tenant: actor.tenant,
+                channel: "notifications",
+                topic: agentId,
+                type: NOTIFICATION,
+                data: { id: newId("n"), title: "Chat assigned to you", body: `${session.visitorName} (${session.id})` },
+                priority: 7,
+                source: "chat",
+              },
+            ],
+      finish: async () => view,
+    };
+  });
+}
+
+export async function endSession(db: Db, actor: Principal, input: { sessionId: string }): Promise<ChatSessionView> {
+  return chatWrite(db, actor.tenant, async ({ tx, now }) => {
+    const current = await loadSession(tx, actor, input.sessionId);
+    if (current.status === "ended") return { kind: "done", value: sessionView(current) };
+    const session = await tx.chatSession.update({ where: { id: current.id }, data: { status: "ended", endedAt: now, updatedAt: now } });
+    const view = sessionView(session);
+    return { kind: "write", session, sessionEvents: [{ type: CHAT_SESSION_UPDATED, data: view }], finish: async () => view };
+  });
+}
