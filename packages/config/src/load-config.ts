@@ -49,6 +49,7 @@ export interface Config {
   replayLimit: number;
   maxBufferedBytes: number;
   shutdownTimeoutMs: number;
+  chat: { demoSeed: boolean; visitorTokenTtlSeconds: number; consoleTokenTtlSeconds: number; analyticsIntervalMs: number };
   /** Undefined when the Admin UI is off. `passwordHash` undefined means the development password. */
   admin: { user: string; passwordHash: string | undefined; readonly: boolean; mode: "development" | "production" } | undefined;
 }
@@ -138,6 +139,12 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
     replayLimit: env.ROOMCAST_REPLAY_LIMIT,
     maxBufferedBytes: env.ROOMCAST_MAX_BUFFERED_BYTES,
     shutdownTimeoutMs: env.ROOMCAST_SHUTDOWN_TIMEOUT_MS,
+    chat: {
+      demoSeed: env.ROOMCAST_DEMO_SEED === undefined ? env.NODE_ENV === "development" : env.ROOMCAST_DEMO_SEED === "on",
+      visitorTokenTtlSeconds: env.ROOMCAST_VISITOR_TOKEN_TTL_SECONDS,
+      consoleTokenTtlSeconds: env.ROOMCAST_CONSOLE_TOKEN_TTL_SECONDS,
+      analyticsIntervalMs: env.ROOMCAST_ANALYTICS_INTERVAL_MS,
+    },
     admin: env.ROOMCAST_ADMIN_UI === "off" ? undefined : {
       user: env.ROOMCAST_ADMIN_USER,
       passwordHash: env.ROOMCAST_ADMIN_PASSWORD_HASH,

@@ -84,6 +84,14 @@ export const envSchema = z
     ROOMCAST_ADMIN_READONLY: bool.default(true),
     /** Admin UI `production` mode sends less data (no per-event details). */
     ROOMCAST_ADMIN_MODE: z.enum(["development", "production"]).default("development"),
+    /** Create the `demo` tenant and its console users at start-up (docs/chat.md). Default: on when NODE_ENV=development. */
+    ROOMCAST_DEMO_SEED: z.enum(["on", "off"]).optional(),
+    /** Lifetime of a widget visitor's token, in seconds (one day). */
+    ROOMCAST_VISITOR_TOKEN_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
+    /** Lifetime of a console sign-in token, in seconds (twelve hours). */
+    ROOMCAST_CONSOLE_TOKEN_TTL_SECONDS: int(60, 30 * 24 * 3600).default(12 * 3600),
+    /** Interval of the cluster-wide analytics tick, in milliseconds; 0 turns the job off. */
+    ROOMCAST_ANALYTICS_INTERVAL_MS: z.union([z.literal("0").transform(() => 0), int(1000, 3_600_000)]).default(5000),
     /** Engine.IO heartbeat, in milliseconds. */
     ROOMCAST_PING_INTERVAL_MS: int(1000, 600_000).default(25_000),
     ROOMCAST_PING_TIMEOUT_MS: int(1000, 600_000).default(20_000),
