@@ -26,6 +26,8 @@ export interface StackOptions {
   /** Extra environment for every node's config. */
   env?: Record<string, string>;
   relayOptions?: Partial<RelayOptions>;
+  /** A Redis of the test's own (default: the machine's, under a per-run prefix). */
+  redisUrl?: string;
 }
 
 export interface StackNode {
@@ -56,6 +58,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const prefix = uniquePrefix();
   const logger = pino({ level: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "silent" });
   const testDb: TestDatabase = await createTestDatabase();
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const baseEnv = {
     NODE_ENV: "test",
     PORT: "0",
@@ -64,7 +67,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ROOMCAST_REDIS_PREFIX: prefix,
     ROOMCAST_RELAY: "off",
     ROOMCAST_ADMIN_UI: "off",
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: redisUrl,
     DATABASE_URL: testDb.url,
     ...options.env,
   };
@@ -109,7 +112,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           NODE_ID: name,
           LOG_LEVEL: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "warn",
           DATABASE_URL: url.toString(),
-          REDIS_URL: TEST_REDIS_URL,
+          REDIS_URL: redisUrl,
           ROOMCAST_REDIS_PREFIX: prefix,
           ROOMCAST_JWT_SECRET: TEST_SECRET,
           ROOMCAST_ADMIN_UI: "off",
@@ -136,7 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await node.db.close();
       }
       await shared.close();
-      await deleteKeys(TEST_REDIS_URL, prefix);
+      await deleteKeys(redisUrl, prefix);
       await testDb.drop();
     },
   };

@@ -85,6 +85,21 @@ export function createGateway(deps: GatewayDeps): Gateway {
     raw.once("close", connections.track(raw.request));
   });
 
+  // Pub/sub drops what is published while a subscriber is away: when this node's Redis
+  // subscriber comes back, its sockets catch up from the database.
+  if (deps.redis !== undefined) {
+    let subscriberLost = false;
+    deps.redis.sub.on("close", () => {
+      subscriberLost = true;
+    });
+    deps.redis.sub.on("ready", () => {
+      if (!subscriberLost) return;
+      subscriberLost = false;
+      logger.info("redis subscriber is back; asking local sockets to resync");
+      io.local.emit("system", { type: "resync", message: "live events may have been missed; catch up", ts: new Date().toISOString() });
+    });
+  }
+
   io.use((socket, next) => {
     authenticator
       .authenticate({ headers: socket.handshake.headers, socketToken: (socket.handshake.auth as { token?: unknown }).token })

@@ -30,6 +30,8 @@ describe.each(["sharded", "classic"])("a Redis outage with the %s adapter", (ada
       const listener = await connected(cluster.nodes[1]!.url, token);
       const sender = await connected(cluster.nodes[0]!.url, token);
       const received = collect(listener);
+      const notices: string[] = [];
+      listener.on("system", (notice) => notices.push(notice.type));
       expect(await request(listener, "subscribe", { channel: "chat", topic: "s1" })).toMatchObject({ ok: true });
 
       let offset = 0;
@@ -56,6 +58,8 @@ describe.each(["sharded", "classic"])("a Redis outage with the %s adapter", (ada
       await redis.start();
       const mark = offset;
       await until("delivery across nodes after Redis is back", 20_000, deliveredAfter(mark), 200);
+      // Its node's subscriber was away: the socket is told to catch up from the database.
+      await until("a resync notice", 5000, () => notices.includes("resync"));
       expect(listener.connected && sender.connected).toBe(true);
       expect((await fetch(`${cluster.nodes[0]!.url}/readyz`)).status).toBe(200);
       expect(crashes).toEqual([]);

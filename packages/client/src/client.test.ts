@@ -134,6 +134,25 @@ describe("subscriptions", () => {
     client.close();
   });
 
+  it("resubscribes every stream with since when the server asks for a resync", async () => {
+    const { client, socket } = setup();
+    const { events } = collect(client);
+    socket.accept();
+    socket.lastRequest("subscribe").ack(subAck(0));
+    await settle();
+    socket.push(envelope(1));
+    socket.push(envelope(2));
+    const before = socket.requests("subscribe").length;
+    socket.push({ type: "resync", message: "catch up", ts: "" }, "system");
+    expect(socket.requests("subscribe")).toHaveLength(before + 1);
+    expect(socket.lastRequest("subscribe").payload).toEqual({ channel: "chat", topic: "s1", since: 2 });
+    socket.push(envelope(3)); // replayed
+    socket.lastRequest("subscribe").ack(subAck(3));
+    await settle();
+    expect(offsets(events)).toEqual([1, 2, 3]);
+    client.close();
+  });
+
   it("resubscribes with since: last delivered when a gap stays open for resyncTimeoutMs", async () => {
     const { client, socket } = setup({ resyncTimeoutMs: 5000, ackTimeoutMs: 30_000 });
     const { events } = collect(client, { channel: "chat", topic: "s1", since: 0 });

@@ -97,7 +97,10 @@ class Client implements RoomcastClient {
     this.socket.on("disconnect", (reason) => this.disconnected(reason));
     this.socket.on("connect_error", (error) => this.connectError(error));
     this.socket.on("event", (raw: unknown) => this.received(raw));
-    this.socket.on("system", (notice) => this.systemListeners.emit(notice, this.logger));
+    this.socket.on("system", (notice) => {
+      if (notice.type === "resync") for (const subscription of this.subscriptions.values()) subscription.resync();
+      this.systemListeners.emit(notice, this.logger);
+    });
     this.socket.io.on("reconnect_attempt", (attempt) => this.logger.debug({ attempt }, "reconnecting"));
     this.socket.io.on("reconnect_failed", () => this.giveUp({ code: "connect_failed", message: "reconnection attempts exhausted" }));
     if (this.token !== undefined) this.socket.connect();

@@ -101,6 +101,11 @@ export class StreamSubscription {
     this.stopTimers();
   }
 
+  /** The server asked for a resync (its Redis subscriber was away): catch up with `since`. */
+  resync(): void {
+    if (!this.inFlight) this.subscribe("resync");
+  }
+
   handle(event: EventEnvelope): void {
     if (this.closed) return;
     this.deliver(this.cursor.offer(event));
@@ -120,7 +125,7 @@ export class StreamSubscription {
     this.finishReady(err("unavailable", "the subscription was closed before it was acknowledged"));
   }
 
-  private subscribe(reason: "connect" | "gap" | "overflow" | "retry"): void {
+  private subscribe(reason: "connect" | "gap" | "overflow" | "retry" | "resync"): void {
     if (this.closed || !this.connected) return;
     this.stopTimers();
     this.cursor.beginSubscribe();

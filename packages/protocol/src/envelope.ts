@@ -21,9 +21,13 @@ export const envelopeSchema = z.object({
 
 export type EventEnvelope<T = unknown> = Omit<z.infer<typeof envelopeSchema>, "data"> & { data: T };
 
-/** A server notice on the `system` event (not part of any stream, so no offset). */
+/**
+ * A server notice on the `system` event (not part of any stream, so no offset).
+ * `drain`: this node is shutting down, reconnect. `resync`: live events may have been
+ * missed (the node's Redis subscriber was away); resubscribe every stream with `since`.
+ */
 export interface SystemNotice {
-  type: "drain" | "notice";
+  type: "drain" | "notice" | "resync";
   message: string;
   ts: string;
 }
