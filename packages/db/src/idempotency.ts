@@ -8,7 +8,7 @@
  * every later attempt gets that transaction's answer. The caller must store the answer
  * with `recordResult` before committing.
  */
-import { Prisma } from "./generated/prisma/client";
+import type { Prisma } from "./generated/prisma/client";
 import type { DbTransaction } from "./db-client";
 
 export interface KeyRef {

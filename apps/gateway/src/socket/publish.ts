@@ -5,13 +5,19 @@
  */
 import { err, publishSchema, type PublishOk } from "@roomcast/protocol";
 import type { Logger } from "pino";
+import type { DomainPublish } from "../chat/chat-publish";
 import { authorize } from "../policy";
 import { EventRejectedError, type StreamStore } from "../stream-store";
 import { guarded } from "./ack";
 import type { GatewaySocket } from "./socket-types";
 import { describeIssues } from "./subscriptions";
 
-export function registerPublish(socket: GatewaySocket, store: StreamStore, logger: Logger): void {
+/**
+ * `domain`: publishes a product domain handles itself (chat messages, see
+ * chat/chat-publish.ts), after the same validation and policy check; it returns undefined
+ * for the rest, which take the generic path.
+ */
+export function registerPublish(socket: GatewaySocket, store: StreamStore, logger: Logger, domain?: DomainPublish): void {
   const { principal } = socket.data;
   socket.on("publish", (payload, ack) =>
     guarded<PublishOk>(logger, "publish", ack, async (reply) => {
@@ -20,6 +26,8 @@ export function registerPublish(socket: GatewaySocket, store: StreamStore, logge
       const { channel, topic, type, data, priority, key } = parsed.data;
       const decision = authorize(principal, "publish", { channel, topic });
       if (!decision.allowed) return reply(err("forbidden", decision.reason));
+      const handled = domain?.(principal, parsed.data);
+      if (handled !== undefined) return reply(await handled);
       let committed: PublishOk[];
       try {
         committed = await store.publish([

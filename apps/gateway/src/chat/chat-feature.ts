@@ -1,0 +1,42 @@
+/**
+ * The product on the gateway: the chat, widget, sign-in and producer APIs under /api/v1,
+ * the browser pages, and the socket publish route for chat messages. Built once per
+ * gateway from injected dependencies; it holds no timers or connections of its own.
+ */
+import type { Config } from "@roomcast/config";
+import type { Db } from "@roomcast/db";
+import { Router } from "express";
+import type { Logger } from "pino";
+import type { Authenticator } from "../auth/authenticator";
+import { chatPublish, type DomainPublish } from "./chat-publish";
+import { chatRouter } from "./chat.routes";
+import { loginRouter } from "./login.routes";
+import { producersRouter } from "./producers.routes";
+import { webAssetsRouter, type WebAssets } from "./web-assets";
+import { widgetRouter } from "./widget.routes";
+
+export interface ChatDeps {
+  db: Db;
+  /** The widget and console bundles (main: bundleWebAssets); omitted, no pages are served. */
+  assets?: WebAssets | undefined;
+}
+
+export interface ChatFeature {
+  /** Mounted at the application root (paths include /api/v1). */
+  router: Router;
+  publish: DomainPublish;
+}
+
+export function createChatFeature(deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator }): ChatFeature {
+  const { db, config, authenticator } = deps;
+  const logger = deps.logger.child({ feature: "chat" });
+  const api = Router();
+  api.use(widgetRouter({ db, config, authenticator, logger }));
+  api.use(loginRouter({ db, config, logger }));
+  api.use(chatRouter({ db, authenticator, logger }));
+  api.use(producersRouter({ db, authenticator, logger }));
+  const router = Router();
+  router.use("/api/v1", api);
+  if (deps.assets !== undefined) router.use(webAssetsRouter(deps.assets));
+  return { router, publish: chatPublish(db, logger) };
+}

@@ -1,0 +1,101 @@
+/**
+ * The chat API under /api/v1/chat (Bearer auth): list sessions, read one, post a message,
+ * assign, end, and the metrics snapshot. Every body and path parameter is parsed by zod
+ * first; a write answers only after its transaction (rows + outbox events) committed.
+ * Snapshots carry `offset`, the position of the stream that keeps them current, so a
+ * client subscribes with `since: offset` and misses nothing.
+ */
+import { assignSession, endSession, getSession, isChatStatus, listSessions, metricsSnapshot, postMessage } from "@roomcast/chat";
+import type { Db } from "@roomcast/db";
+import { idempotencyKeySchema, idSchema, MAX_CHAT_MESSAGE_LENGTH } from "@roomcast/protocol";
+import { Router, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Authenticator } from "../auth/authenticator";
+import { sendError } from "../http/errors";
+import { principalOf, requireAuth } from "../http/require-auth";
+import { describeIssues } from "../socket/subscriptions";
+import { sendDomainError } from "./domain-error";
+
+const messageBody = z.object({ text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH), key: idempotencyKeySchema.optional() }).strict();
+const assignBody = z.object({ agentId: idSchema.optional() }).strict();
+const listQuery = z.object({ status: z.string().refine(isChatStatus, "must be waiting, active or ended").optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
+
+export interface ChatRouteDeps {
+  db: Db;
+  authenticator: Authenticator;
+  logger: Logger;
+}
+
+function sessionIdOf(req: Request, res: Response): string | undefined {
+  const parsed = idSchema.safeParse(req.params.id);
+  if (parsed.success) return parsed.data;
+  sendError(res, "invalid", "id: must match [A-Za-z0-9_-]{1,64}");
+  return undefined;
+}
+
+export function chatRouter(deps: ChatRouteDeps): Router {
+  const { db, logger } = deps;
+  const router = Router();
+  const anyone = requireAuth(deps.authenticator);
+  const staff = requireAuth(deps.authenticator, ["agent", "admin", "service"]);
+
+  router.get("/chat/sessions", staff, (req, res) => {
+    const query = listQuery.safeParse(req.query);
+    if (!query.success) return sendError(res, "invalid", describeIssues(query.error.issues));
+    const { status, limit } = query.data;
+    listSessions(db, principalOf(res).tenant, { status: isChatStatus(status) ? status : undefined, ...(limit === undefined ? {} : { limit }) }).then(
+      (result) => res.json({ ok: true, ...result }),
+      (error: unknown) => sendDomainError(res, error, logger, "list sessions"),
+    );
+  });
+
+  router.get("/chat/sessions/:id", anyone, (req, res) => {
+    const id = sessionIdOf(req, res);
+    if (id === undefined) return;
+    getSession(db, principalOf(res), id).then(
+      (result) => res.json({ ok: true, ...result }),
+      (error: unknown) => sendDomainError(res, error, logger, "read session"),
+    );
+  });
+
+  router.post("/chat/sessions/:id/messages", anyone, (req, res) => {
+    const id = sessionIdOf(req, res);
+    if (id === undefined) return;
+    const body = messageBody.safeParse(req.body);
+    if (!body.success) return sendError(res, "invalid", describeIssues(body.error.issues));
+    postMessage(db, principalOf(res), { sessionId: id, text: body.data.text, key: body.data.key }).then(
+      (result) => res.status(result.duplicate ? 200 : 201).json({ ok: true, ...result }),
+      (error: unknown) => sendDomainError(res, error, logger, "post message"),
+    );
+  });
+
+  router.post("/chat/sessions/:id/assign", staff, (req, res) => {
+    const id = sessionIdOf(req, res);
+    if (id === undefined) return;
+    const body = assignBody.safeParse(req.body ?? {});
+    if (!body.success) return sendError(res, "invalid", describeIssues(body.error.issues));
+    assignSession(db, principalOf(res), { sessionId: id, agentId: body.data.agentId }).then(
+      (session) => res.json({ ok: true, session }),
+      (error: unknown) => sendDomainError(res, error, logger, "assign session"),
+    );
+  });
+
+  router.post("/chat/sessions/:id/end", anyone, (req, res) => {
+    const id = sessionIdOf(req, res);
+    if (id === undefined) return;
+    endSession(db, principalOf(res), { sessionId: id }).then(
+      (session) => res.json({ ok: true, session }),
+      (error: unknown) => sendDomainError(res, error, logger, "end session"),
+    );
+  });
+
+  router.get("/chat/metrics", staff, (_req, res) => {
+    metricsSnapshot(db, principalOf(res).tenant).then(
+      (result) => res.json({ ok: true, ...result }),
+      (error: unknown) => sendDomainError(res, error, logger, "metrics"),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,89 @@
+/**
+ * The widget's public API under /api/v1/widget, callable from any site (CORS):
+ * - `POST /widget/sessions` `{ widgetKey, name? }`: the tenant is found by its widget key
+ *   (unknown key: `unauthorized`), the page's Origin must be one of the tenant's
+ *   allowedOrigins or the gateway's own (else `origin_not_allowed`); starts a chat session
+ *   and returns a visitor token whose `sid` is that session — the only one it opens.
+ * - `GET /widget/session` (Bearer visitor token): the visitor's session and transcript with
+ *   the stream offset to subscribe from.
+ * CORS headers are sent on refusals too, so the widget can show why it was refused; the
+ * token, not the CORS answer, is what grants access.
+ */
+import { ChatError, getSession, newId, startSession } from "@roomcast/chat";
+import type { Config } from "@roomcast/config";
+import type { Db } from "@roomcast/db";
+import { Router, type RequestHandler } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Authenticator } from "../auth/authenticator";
+import { signToken } from "../auth/sign-token";
+import { sendError } from "../http/errors";
+import { isOriginAllowed } from "../http/origin";
+import { principalOf, requireAuth } from "../http/require-auth";
+import { describeIssues } from "../socket/subscriptions";
+import { sendDomainError } from "./domain-error";
+
+const startBody = z.object({ widgetKey: z.string().min(1).max(200), name: z.string().trim().min(1).max(80).optional() }).strict();
+
+const cors: RequestHandler = (req, res, next) => {
+  const origin = req.headers.origin;
+  res.setHeader("Access-Control-Allow-Origin", origin ?? "*");
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Allow-Headers", "content-type, authorization");
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  res.setHeader("Access-Control-Max-Age", "600");
+  if (req.method === "OPTIONS") {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+export interface WidgetRouteDeps {
+  db: Db;
+  config: Readonly<Config>;
+  authenticator: Authenticator;
+  logger: Logger;
+}
+
+export function widgetRouter(deps: WidgetRouteDeps): Router {
+  const { db, config, logger } = deps;
+  const router = Router();
+  router.use("/widget", cors);
+
+  router.post("/widget/sessions", (req, res) => {
+    const body = startBody.safeParse(req.body);
+    if (!body.success) return sendError(res, "invalid", describeIssues(body.error.issues));
+    (async () => {
+      const tenant = await db.prisma.tenant.findUnique({ where: { widgetKey: body.data.widgetKey } });
+      if (tenant === null) throw new ChatError("unauthorized", "unknown widget key");
+      if (!isOriginAllowed(req, tenant.allowedOrigins)) {
+        throw new ChatError("origin_not_allowed", `this site (${req.headers.origin ?? "unknown origin"}) may not use this chat widget`);
+      }
+      const visitorId = newId("v");
+      const { session, offset } = await startSession(db, {
+        tenant: tenant.id,
+        visitorId,
+        visitorName: body.data.name ?? `Visitor ${visitorId.slice(2, 6)}`,
+        origin: req.headers.origin ?? null,
+      });
+      const token = signToken(config.jwt, {
+        sub: visitorId,
+        tenant: tenant.id,
+        role: "visitor",
+        session: session.id,
+        ttlSeconds: config.chat.visitorTokenTtlSeconds,
+      });
+      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset });
+    })().catch((error: unknown) => sendDomainError(res, error, logger, "start widget session"));
+  });
+
+  router.get("/widget/session", requireAuth(deps.authenticator, ["visitor"]), (_req, res) => {
+    const principal = principalOf(res);
+    getSession(db, principal, principal.session ?? "").then(
+      (result) => res.json({ ok: true, ...result }),
+      (error: unknown) => sendDomainError(res, error, logger, "read widget session"),
+    );
+  });
+  return router;
+}
