@@ -11,17 +11,20 @@
  * register handlers behind the per-socket rate limit).
  */
 import type { Config } from "@roomcast/config";
+import type { BacklogFigures, Metrics } from "@roomcast/ops";
 import { systemRoom, type ConnectErrorData } from "@roomcast/protocol";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
+import { redactCredentials } from "./admin/redact-handshake";
 import { createAuthenticator } from "./auth/authenticator";
 import { clusterAdapter } from "@roomcast/cluster";
 import { createApp } from "./http/app";
 import { clientAddress } from "./http/client-address";
 import { isOriginAllowed } from "./http/origin";
+import { createGatewayOps } from "./ops/gateway-ops";
 import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
 import { applyEventLimit, createEventLimiter } from "./socket/rate-limit";
@@ -35,11 +38,17 @@ export interface GatewayDeps {
   store: StreamStore;
   /** Required when `config.redis` is set. */
   redis?: { pub: Redis; sub: Redis; cmd: Redis } | undefined;
+  /** The outbox backlog for /metrics and /api/v1/status (main: outboxBacklog). */
+  backlog?: (() => Promise<BacklogFigures>) | undefined;
+  /** Main only: also collect process metrics (memory, CPU, event-loop lag). */
+  processMetrics?: boolean | undefined;
 }
 
 export interface Gateway {
   io: GatewayServer;
   http: HttpServer;
+  /** This node's Prometheus registry (main hands `metrics.relayHooks` to an inline relay). */
+  metrics: Metrics;
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /**
    * Graceful drain: readiness turns 503, new connections are refused, every socket gets a
@@ -62,7 +71,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await store.ping().catch(() => Promise.reject(new Error("database unreachable")));
     if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
   };
-  const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes });
+  const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, backlog: deps.backlog, processMetrics: deps.processMetrics });
+  const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers: ops.routers });
   const http = createServer(app);
 
   const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
@@ -107,6 +117,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         if (!outcome.ok) {
           const refusal = new Error(outcome.error.message) as Error & { data: ConnectErrorData };
           refusal.data = { code: outcome.error.code };
+          ops.metrics.handshakesRefused.inc({ code: outcome.error.code });
           return next(refusal);
         }
         socket.data.principal = outcome.principal;
@@ -114,6 +125,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
         next();
       }, next);
   });
+  // After authentication: no token stays in the handshake the Admin UI shows.
+  io.use(redactCredentials);
+  ops.attach(io);
 
   const limiter = createEventLimiter({
     points: config.limits.rateLimitEvents,
@@ -125,7 +139,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const { principal } = socket.data;
     const log = logger.child({ socket: socket.id, tenant: principal.tenant, sub: principal.sub, role: principal.role });
     void socket.join(systemRoom(principal.tenant));
-    applyEventLimit(socket, limiter, { onLimited: (_s, event) => log.debug({ event }, "rate limited") });
+    applyEventLimit(socket, limiter, {
+      onLimited: (_s, event) => {
+        ops.metrics.rateLimited.inc({ event });
+        log.debug({ event }, "rate limited");
+      },
+    });
     registerSubscriptions(socket, store, log);
     registerPublish(socket, store, log);
     socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
@@ -135,6 +154,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     io,
     http,
+    metrics: ops.metrics,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         http.once("error", reject);
@@ -154,6 +174,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       logger.info("drained");
     },
     async close() {
+      await ops.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

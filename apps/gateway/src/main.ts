@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
-import { createDb, migrate } from "@roomcast/db";
+import { createDb, migrate, outboxBacklog } from "@roomcast/db";
 import { createLogger } from "@roomcast/ops";
 import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
 import { createDbStreamStore } from "./db-stream-store";
@@ -28,13 +28,13 @@ async function main(): Promise<void> {
   );
   const redis = config.redis === undefined ? undefined : createRedisClients(config.redis.url, logger);
   const store = createDbStreamStore(db, { replayLimit: config.replayLimit });
-  const gateway = createGateway({ config, logger, store, redis });
+  const gateway = createGateway({ config, logger, store, redis, backlog: () => outboxBacklog(db.prisma), processMetrics: true });
 
   const workers = new AbortController();
   const running: Promise<void>[] = [];
   if (config.relay.mode === "inline") {
     const emitter = serverEmitter(gateway.io, redis === undefined ? undefined : () => redis.pub.ping());
-    running.push(createRelay({ db, emitter, logger }, config.relay).run(workers.signal));
+    running.push(createRelay({ db, emitter, logger, hooks: gateway.metrics.relayHooks }, config.relay).run(workers.signal));
     running.push(
       createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
         workers.signal,

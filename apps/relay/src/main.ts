@@ -2,12 +2,14 @@
  * The relay process for a cluster: reads the outbox of DATABASE_URL and emits into the
  * rooms of every gateway through the Redis adapter of a Socket.IO server that has no HTTP
  * listener. Several may run; partition locks keep each stream with one relay at a time.
- * SIGTERM/SIGINT: finish the current round, then exit.
+ * SIGTERM/SIGINT: finish the current round, then exit. With ROOMCAST_METRICS_PORT set it
+ * serves its Prometheus metrics (events emitted, quarantines, failed rounds, backlog, lag)
+ * at GET /metrics on that port.
  */
 import { clusterAdapter, createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
-import { createDb } from "@roomcast/db";
-import { createLogger } from "@roomcast/ops";
+import { createDb, outboxBacklog } from "@roomcast/db";
+import { createLogger, createMetrics, createMetricsServer } from "@roomcast/ops";
 import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
 import { Server } from "socket.io";
 
@@ -22,10 +24,16 @@ async function main(): Promise<void> {
   const redis = createRedisClients(config.redis.url, logger);
   const io = new Server({ adapter: clusterAdapter(config.redis, redis) });
   const emitter = serverEmitter(io, () => redis.pub.ping());
+  const metrics = createMetrics({ nodeId: config.nodeId, role: "relay", defaultMetrics: true, sources: { backlog: () => outboxBacklog(db.prisma) } });
+  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics);
+  if (metricsServer !== undefined) {
+    const address = await metricsServer.listen(config.metricsPort ?? 0, config.host);
+    logger.info({ port: address.port }, "relay metrics at /metrics");
+  }
 
   const workers = new AbortController();
   const running = [
-    createRelay({ db, emitter, logger }, config.relay).run(workers.signal),
+    createRelay({ db, emitter, logger, hooks: metrics.relayHooks }, config.relay).run(workers.signal),
     createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
       workers.signal,
     ),
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
     Promise.allSettled(running)
       .then(async () => {
         // Server.close() assumes an HTTP server; this one has none, so close the adapter only.
+        await metricsServer?.close();
         await io.of("/").adapter.close();
         await redis.close();
         await db.close();

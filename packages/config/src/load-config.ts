@@ -49,6 +49,8 @@ export interface Config {
   replayLimit: number;
   maxBufferedBytes: number;
   shutdownTimeoutMs: number;
+  /** Port of a relay process's metrics server; undefined: none. */
+  metricsPort: number | undefined;
   chat: { demoSeed: boolean; visitorTokenTtlSeconds: number; consoleTokenTtlSeconds: number; analyticsIntervalMs: number };
   /** Undefined when the Admin UI is off. `passwordHash` undefined means the development password. */
   admin: { user: string; passwordHash: string | undefined; readonly: boolean; mode: "development" | "production" } | undefined;
@@ -139,6 +141,7 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
     replayLimit: env.ROOMCAST_REPLAY_LIMIT,
     maxBufferedBytes: env.ROOMCAST_MAX_BUFFERED_BYTES,
     shutdownTimeoutMs: env.ROOMCAST_SHUTDOWN_TIMEOUT_MS,
+    metricsPort: env.ROOMCAST_METRICS_PORT,
     chat: {
       demoSeed: env.ROOMCAST_DEMO_SEED === undefined ? env.NODE_ENV === "development" : env.ROOMCAST_DEMO_SEED === "on",
       visitorTokenTtlSeconds: env.ROOMCAST_VISITOR_TOKEN_TTL_SECONDS,
@@ -149,7 +152,7 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
       user: env.ROOMCAST_ADMIN_USER,
       passwordHash: env.ROOMCAST_ADMIN_PASSWORD_HASH,
       readonly: env.ROOMCAST_ADMIN_READONLY,
-      mode: env.ROOMCAST_ADMIN_MODE,
+      mode: env.ROOMCAST_ADMIN_MODE ?? (env.NODE_ENV === "production" ? "production" : "development"),
     },
   };
   return { config: deepFreeze(config), warnings };

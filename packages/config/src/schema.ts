@@ -72,6 +72,8 @@ export const envSchema = z
     ROOMCAST_REPLAY_LIMIT: int(1, 1_000_000).default(5_000),
     /** Outbound bytes buffered for one socket before it is disconnected as a slow consumer. */
     ROOMCAST_MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** Relay processes: serve Prometheus metrics at GET /metrics on this port (unset: none; 0 picks a free port). Gateways serve /metrics on PORT. */
+    ROOMCAST_METRICS_PORT: int(0, 65535).optional(),
     /** Longest a graceful shutdown (SIGTERM) may take before the process exits, in milliseconds. */
     ROOMCAST_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
     /** Serve the Socket.IO Admin UI at /admin. */
@@ -82,8 +84,12 @@ export const envSchema = z
     ROOMCAST_ADMIN_PASSWORD_HASH: z.string().regex(/^\$2[aby]\$\d{2}\$.{53}$/, "must be a bcrypt hash").optional(),
     /** Let the Admin UI disconnect sockets and join/leave rooms. */
     ROOMCAST_ADMIN_READONLY: bool.default(true),
-    /** Admin UI `production` mode sends less data (no per-event details). */
-    ROOMCAST_ADMIN_MODE: z.enum(["development", "production"]).default("development"),
+    /**
+     * Admin UI mode. `development` lists every socket and relays every event each socket
+     * sends or receives to the UI (one adapter broadcast per packet: costly under load);
+     * `production` sends aggregates only. Default: `production` when NODE_ENV=production.
+     */
+    ROOMCAST_ADMIN_MODE: z.enum(["development", "production"]).optional(),
     /** Create the `demo` tenant and its console users at start-up (docs/chat.md). Default: on when NODE_ENV=development. */
     ROOMCAST_DEMO_SEED: z.enum(["on", "off"]).optional(),
     /** Lifetime of a widget visitor's token, in seconds (one day). */

@@ -2,7 +2,7 @@
  * The Express application: health probes and the v1 JSON API. Bodies are bounded by the
  * configured limit; every failure answers with a code from the protocol's catalog.
  */
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import type { Authenticator } from "../auth/authenticator";
 import type { StreamStore } from "../stream-store";
@@ -16,6 +16,8 @@ export interface AppDeps {
   /** Resolves when every dependency answers; rejects naming the one that does not. */
   readiness: () => Promise<void>;
   maxBodyBytes: number;
+  /** Operations routes (/metrics, /api/v1/status, /admin), mounted before the /api fallback. */
+  routers?: readonly Router[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use("/api/v1", publishRouter(deps));
+  for (const router of deps.routers ?? []) app.use(router);
   app.use("/api", (_req, res) => sendError(res, "not_found", "no such endpoint"));
   app.use(errorHandler(deps.logger));
   return app;

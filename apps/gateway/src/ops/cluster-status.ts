@@ -1,0 +1,124 @@
+/**
+ * `/api/v1/status`: every gateway's NODE_ID, uptime and socket count, connections per
+ * tenant over the cluster, and the outbox backlog — answered within a bound even when a
+ * node hangs.
+ *
+ * How: the request goes to the other gateways with `serverSideEmit("node:status")` on a
+ * namespace only gateways open (OPS_NAMESPACE; relay processes share the main namespace's
+ * channels but would never answer, so every request would wait for the timeout). The
+ * adapter calls back once everyone it counts has answered, or at its request timeout
+ * (classic: requestsTimeout, sharded: 5 s) with the replies it got. An own guard timer
+ * bounds the wait in case the adapter never calls back (Redis unreachable). Nodes that did
+ * not answer are named from the node registry (node-registry.ts): known minus answered.
+ * Clients can never join OPS_NAMESPACE: its middleware refuses every connection.
+ */
+import type { NodeStatus } from "@roomcast/protocol";
+import type { BacklogFigures } from "@roomcast/ops";
+import type { Logger } from "pino";
+import type { GatewayServer } from "../socket/socket-types";
+import type { KnownNode } from "./node-registry";
+
+export const OPS_NAMESPACE = "/roomcast-ops";
+
+export interface ClusterStatus {
+  /** The node that answered this request. */
+  answeredBy: string;
+  nodes: NodeStatus[];
+  connectionsPerTenant: Record<string, number>;
+  /** Null when the database did not answer in time. */
+  backlog: BacklogFigures | null;
+  /** Known nodes (seen recently) that did not answer. */
+  missing: string[];
+  /** Every node the adapter counted answered (false after a timeout). */
+  complete: boolean;
+  elapsedMs: number;
+}
+
+export interface StatusInputs {
+  self: NodeStatus;
+  replies: readonly unknown[];
+  /** Undefined without a node registry (single node). */
+  known: readonly KnownNode[] | undefined;
+  timedOut: boolean;
+  backlog: BacklogFigures | undefined;
+  elapsedMs: number;
+}
+
+/** A reply from another node, if it has the NodeStatus shape. */
+export function asNodeStatus(value: unknown): NodeStatus | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.nodeId !== "string" || typeof v.uptimeSeconds !== "number" || typeof v.sockets !== "number") return undefined;
+  if (typeof v.tenants !== "object" || v.tenants === null) return undefined;
+  const tenants: Record<string, number> = {};
+  for (const [tenant, count] of Object.entries(v.tenants)) if (typeof count === "number") tenants[tenant] = count;
+  return { nodeId: v.nodeId, uptimeSeconds: v.uptimeSeconds, sockets: v.sockets, tenants };
+}
+
+/** Pure: merges this node's status and the replies into the answer. */
+export function summarizeStatus(input: StatusInputs): ClusterStatus {
+  const byId = new Map<string, NodeStatus>([[input.self.nodeId, input.self]]);
+  for (const reply of input.replies) {
+    const status = asNodeStatus(reply);
+    if (status !== undefined && !byId.has(status.nodeId)) byId.set(status.nodeId, status);
+  }
+  const nodes = [...byId.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  const connectionsPerTenant: Record<string, number> = {};
+  for (const node of nodes) {
+    for (const [tenant, count] of Object.entries(node.tenants)) connectionsPerTenant[tenant] = (connectionsPerTenant[tenant] ?? 0) + count;
+  }
+  const missing = (input.known ?? [])
+    .map((k) => k.nodeId)
+    .filter((id) => !byId.has(id))
+    .sort();
+  return {
+    answeredBy: input.self.nodeId,
+    nodes,
+    connectionsPerTenant: Object.fromEntries(Object.entries(connectionsPerTenant).sort(([a], [b]) => a.localeCompare(b))),
+    backlog: input.backlog ?? null,
+    missing,
+    complete: !input.timedOut && missing.length === 0,
+    elapsedMs: input.elapsedMs,
+  };
+}
+
+/** This node's own figures. */
+export function localStatus(io: GatewayServer, nodeId: string, uptimeSeconds: number): NodeStatus {
+  const tenants: Record<string, number> = {};
+  for (const socket of io.of("/").sockets.values()) {
+    const tenant = socket.data.principal?.tenant;
+    if (tenant !== undefined) tenants[tenant] = (tenants[tenant] ?? 0) + 1;
+  }
+  return { nodeId, uptimeSeconds: Math.round(uptimeSeconds), sockets: io.of("/").sockets.size, tenants };
+}
+
+export interface StatusRequest {
+  replies: unknown[];
+  timedOut: boolean;
+}
+
+/**
+ * Asks every other gateway; resolves with whatever answered by the adapter's timeout, or
+ * by `guardMs` at the latest (then with no replies: the adapter keeps them until it gives up).
+ */
+export function requestNodeStatuses(io: GatewayServer, guardMs: number, logger: Logger): Promise<StatusRequest> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: StatusRequest) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(guard);
+      resolve(result);
+    };
+    const guard = setTimeout(() => finish({ replies: [], timedOut: true }), guardMs);
+    try {
+      io.of(OPS_NAMESPACE).serverSideEmit("node:status", (error: Error | null, replies: NodeStatus[]) => {
+        if (error) logger.debug({ err: error.message }, "node status request timed out");
+        finish({ replies: Array.isArray(replies) ? replies : [], timedOut: error !== null && error !== undefined });
+      });
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "node status request failed");
+      finish({ replies: [], timedOut: true });
+    }
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Everything operators see of one gateway, wired in one place: the Prometheus registry
+ * (`/metrics`), the cluster status (`GET /api/v1/status`, admin role), the Admin UI
+ * (`/admin`), the node registry, refused-handshake and slow-consumer accounting.
+ *
+ * Lifecycle: `createGatewayOps` runs before the Express app is built (it contributes
+ * `routers`); `attach(io)` runs once the Socket.IO server exists; `close()` stops the node
+ * registry (removing this node), the Admin UI's timers, and nothing else is left running.
+ * The HTTP handlers read the server lazily, so they are valid from `attach` on.
+ */
+import type { Config } from "@roomcast/config";
+import { createMetrics, type BacklogFigures, type Metrics } from "@roomcast/ops";
+import { parseStream } from "@roomcast/protocol";
+import { Router } from "express";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { adminStaticRouter } from "../admin/admin-static";
+import { instrumentAdminUi, type AdminUi } from "../admin/admin-ui";
+import type { Authenticator } from "../auth/authenticator";
+import { requireAuth } from "../http/require-auth";
+import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
+import { guardFetchSockets } from "./adapter-timeouts";
+import { localStatus, OPS_NAMESPACE, requestNodeStatuses, summarizeStatus, type ClusterStatus } from "./cluster-status";
+import { createNodeRegistry, type KnownNode, type NodeRegistry } from "./node-registry";
+import { refusalCode } from "./refusal-code";
+import { watchSlowConsumer } from "./slow-consumer";
+
+export interface GatewayOpsDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  authenticator: Authenticator;
+  redis?: { cmd: Redis } | undefined;
+  /** The outbox backlog (absent in tests without a database). */
+  backlog?: (() => Promise<BacklogFigures>) | undefined;
+  /** Also collect process metrics (main only: they describe the whole process). */
+  processMetrics?: boolean | undefined;
+  /** Milliseconds since the epoch (tests pass a clock). */
+  now?: () => number;
+}
+
+export interface GatewayOps {
+  metrics: Metrics;
+  routers: Router[];
+  attach(io: GatewayServer): void;
+  status(): Promise<ClusterStatus>;
+  close(): Promise<void>;
+}
+
+/** Bound on the status request when the adapter never answers (its own timeouts are 2–5 s). */
+const STATUS_GUARD_MS = 6000;
+const BACKLOG_TIMEOUT_MS = 2000;
+
+export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
+  const { config, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  let server: GatewayServer | undefined;
+  const io = (): GatewayServer => {
+    if (server === undefined) throw new Error("gateway ops used before attach()");
+    return server;
+  };
+
+  const metrics = createMetrics({
+    nodeId: config.nodeId,
+    role: "gateway",
+    defaultMetrics: deps.processMetrics === true,
+    sources: {
+      connectionsByTenant: () => countBy(io(), (socket) => [socket.data.principal?.tenant]),
+      subscriptionsByChannel: () => countBy(io(), (socket) => Object.keys(socket.data.filters ?? {}).map((stream) => parseStream(stream)?.channel)),
+      ...(deps.backlog === undefined ? {} : { backlog: deps.backlog }),
+    },
+  });
+  const registry: NodeRegistry | undefined =
+    deps.redis === undefined ? undefined : createNodeRegistry({ redis: deps.redis.cmd, prefix: config.redisPrefix, nodeId: config.nodeId, logger, now });
+  let adminUi: AdminUi | undefined;
+
+  async function status(): Promise<ClusterStatus> {
+    const started = now();
+    const [request, known, backlog] = await Promise.all([
+      requestNodeStatuses(io(), STATUS_GUARD_MS, logger),
+      registry === undefined ? Promise.resolve(undefined) : registry.known().catch((): KnownNode[] | undefined => undefined),
+      deps.backlog === undefined ? Promise.resolve(undefined) : withTimeout(deps.backlog(), BACKLOG_TIMEOUT_MS),
+    ]);
+    if (request.timedOut) metrics.adapterTimeouts.inc({ op: "serverSideEmit" });
+    const self = localStatus(io(), config.nodeId, (now() - startedAt) / 1000);
+    return summarizeStatus({ self, replies: request.replies, known, timedOut: request.timedOut, backlog, elapsedMs: now() - started });
+  }
+
+  const opsRouter = Router();
+  opsRouter.get("/metrics", (_req, res, next) => {
+    metrics.text().then((body) => res.type(metrics.contentType).send(body), next);
+  });
+  opsRouter.get("/api/v1/status", requireAuth(deps.authenticator, ["admin"]), (_req, res, next) => {
+    status().then((body) => res.json(body), next);
+  });
+  const routers = [opsRouter];
+  if (config.admin !== undefined) routers.push(adminStaticRouter());
+
+  return {
+    metrics,
+    routers,
+    status,
+    attach(attached) {
+      server = attached;
+      const opsNamespace = attached.of(OPS_NAMESPACE);
+      opsNamespace.use((_socket, next) => next(new Error("not a client namespace")));
+      opsNamespace.on("node:status", (reply) => reply(localStatus(attached, config.nodeId, (now() - startedAt) / 1000)));
+
+      attached.engine.on("connection_error", (error: { code: number; context?: unknown }) => {
+        metrics.handshakesRefused.inc({ code: refusalCode(error) });
+      });
+      attached.on("connection", (socket) => {
+        watchSlowConsumer(socket, {
+          maxBufferedBytes: config.maxBufferedBytes,
+          onSlow: (buffered) => {
+            metrics.slowConsumers.inc();
+            logger.warn(
+              { socket: socket.id, tenant: socket.data.principal?.tenant, sub: socket.data.principal?.sub, bufferedBytes: buffered, maxBufferedBytes: config.maxBufferedBytes },
+              "slow consumer disconnected",
+            );
+          },
+        });
+      });
+      guardFetchSockets(attached, { onTimeout: () => metrics.adapterTimeouts.inc({ op: "fetchSockets" }), logger });
+      if (config.admin !== undefined) {
+        adminUi = instrumentAdminUi(attached, {
+          admin: config.admin,
+          nodeId: config.nodeId,
+          redis: deps.redis === undefined ? undefined : { client: deps.redis.cmd, prefix: config.redisPrefix },
+          logger,
+        });
+      }
+      registry?.start();
+    },
+    async close() {
+      adminUi?.close();
+      await registry?.stop();
+    },
+  };
+}
+
+/** Counts this node's sockets by the keys `keysOf` gives each (undefined keys are skipped). */
+function countBy(io: GatewayServer, keysOf: (socket: GatewaySocket) => ReadonlyArray<string | undefined>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const socket of io.of("/").sockets.values()) {
+    for (const key of keysOf(socket)) if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
