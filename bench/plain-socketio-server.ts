@@ -22,7 +22,7 @@ io.on("connection", (socket) => {
 });
 io.listen(port);
 process.on("SIGTERM", () => {
-  io.close();
+  void io.close();
   pub.disconnect();
   sub.disconnect();
   process.exit(0);

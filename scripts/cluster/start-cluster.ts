@@ -21,7 +21,7 @@ import { pathToFileURL } from "node:url";
 import { migrate } from "@roomcast/db";
 import { DEFAULT_DATABASE_URL, ensureDatabase } from "./database";
 import { freePorts } from "./free-port";
-import type { Cluster, ClusterEvent, ClusterOptions, GatewayHandle, RelayHandle } from "./cluster-types";
+import type { Cluster, ClusterOptions, GatewayHandle, RelayHandle } from "./cluster-types";
 import { ManagedProcess, type ExitInfo } from "./managed-process";
 import { findNginx, renderLocalNginxConfig } from "./nginx-config";
 import { waitForStatus } from "./readiness";

@@ -4,23 +4,24 @@
  */
 export function waitFor<T>(what: string, timeoutMs: number, register: (resolve: (value: T) => void, reject: (e: Error) => void) => void | (() => void)): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let cleanup: void | (() => void);
-    const timer = setTimeout(() => {
-      if (cleanup) cleanup();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-    }, timeoutMs);
-    cleanup = register(
-      (value) => {
-        clearTimeout(timer);
-        if (cleanup) cleanup();
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        if (cleanup) cleanup();
-        reject(error);
-      },
+    // `register` may settle synchronously, before its cleanup function is returned.
+    const state: { cleanup?: () => void; settled: boolean } = { settled: false };
+    const finish = (settle: () => void) => {
+      if (state.settled) return;
+      state.settled = true;
+      clearTimeout(timer);
+      state.cleanup?.();
+      settle();
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+    const cleanup = register(
+      (value) => finish(() => resolve(value)),
+      (error) => finish(() => reject(error)),
     );
+    if (typeof cleanup === "function") {
+      if (state.settled) cleanup();
+      else state.cleanup = cleanup;
+    }
   });
 }
 
