@@ -113,15 +113,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
       });
       return pendingRead;
     };
+    // Labelled (source="db") so that a failed read leaves no series at all: a label-less
+    // gauge would print a stale-looking 0, which reads as "no backlog".
     const backlogGauge = (name: string, help: string, pick: (b: BacklogFigures) => number) =>
       new Gauge({
         name,
         help,
+        labelNames: ["source"],
         registers,
         async collect() {
           this.reset();
           const figures = await backlogOnce();
-          if (figures !== undefined) this.set(pick(figures));
+          if (figures !== undefined) this.set({ source: "db" }, pick(figures));
         },
       });
     backlogGauge("roomcast_outbox_backlog", "Committed outbox events not yet emitted (nor quarantined)", (b) => b.pending);

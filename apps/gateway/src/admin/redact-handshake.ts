@@ -7,8 +7,9 @@
  * - `handshake.auth.token` is deleted (the client SDK keeps its own copy for reconnects);
  * - `authorization` and `cookie` headers become "[redacted]" in a copy of the headers
  *   (the Engine.IO request object itself is left alone);
- * - query parameters whose name looks like a credential are redacted the same way, although
- *   Roomcast never reads identity from the query string.
+ * - query parameters whose name looks like a credential are redacted the same way, in
+ *   `query` and in the request `url`, although Roomcast never reads identity from the query
+ *   string.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
@@ -20,6 +21,7 @@ const SECRET_QUERY = /token|auth|secret|password|key|session/i;
 export interface RedactableHandshake {
   headers: IncomingHttpHeaders;
   query: ParsedUrlQuery;
+  url: string;
   auth: Record<string, unknown>;
 }
 
@@ -35,7 +37,16 @@ export function redactHandshake(handshake: RedactableHandshake): void {
     const query: ParsedUrlQuery = { ...handshake.query };
     for (const name of secretKeys) query[name] = REDACTED;
     handshake.query = query;
+    handshake.url = redactUrl(handshake.url, secretKeys);
   }
+}
+
+function redactUrl(url: string, names: readonly string[]): string {
+  const at = url.indexOf("?");
+  if (at < 0) return url;
+  const params = new URLSearchParams(url.slice(at + 1));
+  for (const name of names) if (params.has(name)) params.set(name, REDACTED);
+  return `${url.slice(0, at)}?${params.toString()}`;
 }
 
 /** The Socket.IO middleware form. */

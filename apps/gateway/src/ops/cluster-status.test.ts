@@ -1,0 +1,64 @@
+import { asNodeStatus, summarizeStatus } from "./cluster-status";
+
+const node = (nodeId: string, tenants: Record<string, number>) => ({
+  nodeId,
+  uptimeSeconds: 10,
+  sockets: Object.values(tenants).reduce((a, b) => a + b, 0),
+  tenants,
+});
+
+describe("summarizeStatus", () => {
+  it("merges this node and the replies, sums connections per tenant, sorts nodes", () => {
+    const status = summarizeStatus({
+      self: node("gw-2", { acme: 2 }),
+      replies: [node("gw-3", { acme: 1, globex: 4 }), node("gw-1", {})],
+      known: [{ nodeId: "gw-1", lastSeenMs: 1 }, { nodeId: "gw-2", lastSeenMs: 1 }, { nodeId: "gw-3", lastSeenMs: 1 }],
+      timedOut: false,
+      backlog: { pending: 3, quarantined: 0, oldestPendingAgeMs: 20 },
+      elapsedMs: 12,
+    });
+    expect(status.nodes.map((n) => n.nodeId)).toEqual(["gw-1", "gw-2", "gw-3"]);
+    expect(status.connectionsPerTenant).toEqual({ acme: 3, globex: 4 });
+    expect(status).toMatchObject({ answeredBy: "gw-2", missing: [], complete: true, backlog: { pending: 3 }, elapsedMs: 12 });
+  });
+
+  it("names known nodes that did not answer and marks the answer incomplete", () => {
+    const status = summarizeStatus({
+      self: node("gw-1", { acme: 1 }),
+      replies: [node("gw-2", { acme: 1 })],
+      known: [{ nodeId: "gw-3", lastSeenMs: 1 }, { nodeId: "gw-1", lastSeenMs: 1 }, { nodeId: "gw-2", lastSeenMs: 1 }],
+      timedOut: true,
+      backlog: undefined,
+      elapsedMs: 5000,
+    });
+    expect(status.missing).toEqual(["gw-3"]);
+    expect(status.complete).toBe(false);
+    expect(status.backlog).toBeNull();
+  });
+
+  it("is incomplete after a timeout even when no missing node is known by name", () => {
+    const status = summarizeStatus({ self: node("solo", {}), replies: [], known: undefined, timedOut: true, backlog: undefined, elapsedMs: 1 });
+    expect(status).toMatchObject({ missing: [], complete: false, nodes: [{ nodeId: "solo" }] });
+  });
+
+  it("ignores malformed and duplicate replies", () => {
+    const status = summarizeStatus({
+      self: node("gw-1", { acme: 1 }),
+      replies: [null, "x", { nodeId: 3 }, node("gw-1", { acme: 99 }), { ...node("gw-2", {}), tenants: { acme: "2", beta: 1 } }],
+      known: undefined,
+      timedOut: false,
+      backlog: undefined,
+      elapsedMs: 1,
+    });
+    expect(status.nodes.map((n) => n.nodeId)).toEqual(["gw-1", "gw-2"]);
+    expect(status.connectionsPerTenant).toEqual({ acme: 1, beta: 1 });
+  });
+});
+
+describe("asNodeStatus", () => {
+  it("accepts the NodeStatus shape only", () => {
+    expect(asNodeStatus(node("a", { t: 1 }))).toEqual(node("a", { t: 1 }));
+    expect(asNodeStatus({ nodeId: "a", uptimeSeconds: 1, sockets: 1 })).toBeUndefined();
+    expect(asNodeStatus(undefined)).toBeUndefined();
+  });
+});
