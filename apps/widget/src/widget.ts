@@ -1,0 +1,248 @@
+/// <reference lib="dom" />
+/**
+ * The embeddable chat widget: `<script src="https://<roomcast>/widget.js"
+ * data-widget-key="…"></script>` on any page opens a chat bubble.
+ *
+ * Lifecycle: the bubble's first click asks `POST /api/v1/widget/sessions` for a visitor
+ * token (or reuses the one kept in localStorage and reloads its transcript with
+ * `GET /api/v1/widget/session`), then opens one SDK client subscribed to `chat:<session>`
+ * from the snapshot's offset. A refusal (wrong widget key, this page's origin not allowed)
+ * is shown in the panel with its code; nothing is retried then.
+ *
+ * Invariants: every message is shown once — confirmed messages are keyed by message id;
+ * a message being sent is shown as pending until the event its ack names arrives, then
+ * replaced by it. Sending goes through the SDK's offline queue with idempotency keys:
+ * typed while offline it waits (at most OFFLINE_LIMIT; one more is refused in the UI),
+ * and it is committed exactly once even when an ack is lost to a dropped connection. The
+ * connection state is always visible. No module-level state: everything lives in `boot`.
+ */
+import { createClient, RoomcastClientError, type RoomcastClient, type Subscription } from "@roomcast/client";
+import {
+  CHAT_MESSAGE,
+  CHAT_SESSION_UPDATED,
+  type ChatMessageView,
+  type ChatSessionView,
+  type ErrorBody,
+  type EventEnvelope,
+} from "@roomcast/protocol";
+import { apiCall, el, stateLabel } from "./api";
+import { createWidgetView, type WidgetView } from "./widget-view";
+
+const OFFLINE_LIMIT = 20;
+
+interface Visit {
+  token: string;
+  sessionId: string;
+}
+
+interface Snapshot {
+  session: ChatSessionView;
+  messages: ChatMessageView[];
+  offset: number;
+}
+
+interface Pending {
+  localId: number;
+  text: string;
+  state: "queued" | "sending" | "sent" | "failed";
+  eventId?: string;
+  error?: string;
+}
+
+function boot(script: HTMLOrSVGScriptElement | null): void {
+  if (!(script instanceof HTMLScriptElement)) return;
+  const widgetKey = script.dataset.widgetKey ?? "";
+  const base = new URL(script.src, location.href).origin;
+  const storageKey = `roomcast:visit:${widgetKey}`;
+  const view: WidgetView = createWidgetView(script.dataset.title ?? "Support");
+
+  let opened = false;
+  let client: RoomcastClient | undefined;
+  let subscription: Subscription | undefined;
+  let visit: Visit | undefined;
+  let session: ChatSessionView | undefined;
+  const confirmed = new Map<string, ChatMessageView>();
+  const seenEvents = new Set<string>();
+  let pending: Pending[] = [];
+  let nextLocalId = 1;
+
+  const showError = (error: ErrorBody | undefined): void => {
+    view.error.textContent = error === undefined ? "" : `${error.message} (${error.code})`;
+    view.error.classList.toggle("shown", error !== undefined);
+  };
+
+  const render = (): void => {
+    const list = [...confirmed.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    const items: HTMLElement[] = list.map((m) => {
+      const item = el("li", `msg ${m.senderRole}`, undefined, { "data-testid": "rc-message", "data-message-id": m.id });
+      item.append(el("span", "meta", m.senderRole === "visitor" ? "You" : "Agent"), el("span", "text", m.text));
+      return item;
+    });
+    for (const p of pending) {
+      const item = el("li", "msg visitor", undefined, { "data-testid": "rc-pending", "data-state": p.state });
+      const label = p.state === "queued" ? "Waiting for connection…" : p.state === "failed" ? `Not sent: ${p.error ?? "error"}` : "Sending…";
+      item.append(el("span", "meta", label), el("span", "text", p.text));
+      items.push(item);
+    }
+    view.messages.replaceChildren(...items);
+    view.messages.scrollTop = view.messages.scrollHeight;
+    const ended = session?.status === "ended";
+    view.status.textContent = session === undefined ? "" : ended ? "Chat ended" : session.status === "active" ? "An agent is with you" : "Waiting for an agent…";
+    view.ended.classList.toggle("shown", ended);
+    view.input.disabled = ended || session === undefined;
+    view.send.disabled = ended || session === undefined;
+  };
+
+  const applySnapshot = (snapshot: Snapshot): void => {
+    session = snapshot.session;
+    confirmed.clear();
+    for (const m of snapshot.messages) confirmed.set(m.id, m);
+    // Committed sends are in the snapshot now; only unacknowledged ones stay pending.
+    pending = pending.filter((p) => p.state !== "sent");
+    render();
+  };
+
+  const onEvent = (event: EventEnvelope): void => {
+    if (event.type === CHAT_MESSAGE) {
+      const message = event.data as ChatMessageView;
+      confirmed.set(message.id, message);
+      seenEvents.add(event.id);
+      pending = pending.filter((p) => p.eventId !== event.id);
+    } else if (event.type === CHAT_SESSION_UPDATED) {
+      session = event.data as ChatSessionView;
+    }
+    render();
+  };
+
+  const loadVisit = (): Visit | undefined => {
+    try {
+      const raw = localStorage.getItem(storageKey);
+      const parsed: unknown = raw === null ? null : JSON.parse(raw);
+      if (typeof parsed === "object" && parsed !== null && typeof (parsed as Visit).token === "string" && typeof (parsed as Visit).sessionId === "string") {
+        return parsed as Visit;
+      }
+    } catch {
+      // Storage unavailable (privacy mode, sandboxed frame): the visit lasts as long as the page.
+    }
+    return undefined;
+  };
+  const saveVisit = (value: Visit | undefined): void => {
+    try {
+      if (value === undefined) localStorage.removeItem(storageKey);
+      else localStorage.setItem(storageKey, JSON.stringify(value));
+    } catch {
+      // See loadVisit.
+    }
+  };
+
+  const connect = (current: Visit, snapshot: Snapshot): void => {
+    applySnapshot(snapshot);
+    client = createClient({
+      url: base,
+      getToken: () => current.token,
+      idempotencyKeys: true,
+      offlineQueueLimit: OFFLINE_LIMIT,
+      socketOptions: { reconnectionDelay: 500, reconnectionDelayMax: 3000 },
+    });
+    const setState = (state: Parameters<typeof stateLabel>[0]): void => {
+      view.state.textContent = stateLabel(state);
+      view.state.dataset.state = state;
+      view.state.classList.toggle("live", state === "live");
+      for (const p of pending) if (p.state === "queued" || p.state === "sending") p.state = state === "live" ? "sending" : "queued";
+      render();
+    };
+    setState(client.state);
+    client.onStateChange(setState);
+    client.onError((error) => {
+      if (error.code === "forbidden" || error.code === "unauthorized") showError({ code: "unauthorized", message: "this chat is no longer available; start a new one" });
+    });
+    subscription = client.subscribe({ channel: "chat", topic: current.sessionId, since: snapshot.offset }, onEvent, {
+      onReset: () => {
+        void apiCall<Snapshot>(base, "/widget/session", { token: current.token }).then((result) => {
+          if (result.ok) applySnapshot(result);
+        });
+      },
+    });
+  };
+
+  const start = async (): Promise<void> => {
+    showError(undefined);
+    view.status.textContent = "Connecting…";
+    const stored = loadVisit();
+    if (stored !== undefined) {
+      const result = await apiCall<Snapshot>(base, "/widget/session", { token: stored.token });
+      if (result.ok) {
+        visit = stored;
+        return connect(stored, result);
+      }
+      saveVisit(undefined);
+    }
+    const created = await apiCall<Snapshot & { token: string }>(base, "/widget/sessions", { body: { widgetKey } });
+    if (!created.ok) {
+      view.status.textContent = "";
+      view.state.textContent = "Not connected";
+      return showError(created.error);
+    }
+    visit = { token: created.token, sessionId: created.session.id };
+    saveVisit(visit);
+    connect(visit, created);
+  };
+
+  const send = (text: string): void => {
+    const current = client;
+    if (current === undefined || visit === undefined) return;
+    const entry: Pending = { localId: nextLocalId++, text, state: current.state === "live" ? "sending" : "queued" };
+    pending.push(entry);
+    render();
+    current
+      .publish({ channel: "chat", topic: visit.sessionId, type: CHAT_MESSAGE, data: { text } })
+      .then((result) => {
+        if (!result.ok) {
+          entry.state = "failed";
+          entry.error = result.error.message;
+        } else if (seenEvents.has(result.id)) {
+          pending = pending.filter((p) => p !== entry);
+        } else {
+          entry.state = "sent";
+          entry.eventId = result.id;
+        }
+        render();
+      })
+      .catch((error: unknown) => {
+        entry.state = "failed";
+        entry.error = error instanceof RoomcastClientError && error.code === "queue_full" ? "too many unsent messages; wait for the connection" : "the message could not be sent";
+        render();
+      });
+  };
+
+  view.bubble.addEventListener("click", () => {
+    view.panel.classList.toggle("open");
+    if (!opened) {
+      opened = true;
+      void start();
+    }
+    view.input.focus();
+  });
+  view.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = view.input.value.trim();
+    if (text.length === 0) return;
+    view.input.value = "";
+    send(text);
+  });
+  view.restart.addEventListener("click", () => {
+    void subscription?.unsubscribe();
+    client?.close();
+    client = undefined;
+    visit = undefined;
+    session = undefined;
+    confirmed.clear();
+    pending = [];
+    saveVisit(undefined);
+    render();
+    void start();
+  });
+  render();
+}
+
+boot(document.currentScript);
