@@ -20,6 +20,7 @@ import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { redactCredentials } from "./admin/redact-handshake";
 import { createAuthenticator } from "./auth/authenticator";
+import { createChatFeature, type ChatDeps } from "./chat/chat-feature";
 import { clusterAdapter } from "@roomcast/cluster";
 import { createApp } from "./http/app";
 import { clientAddress } from "./http/client-address";
@@ -42,6 +43,8 @@ export interface GatewayDeps {
   backlog?: (() => Promise<BacklogFigures>) | undefined;
   /** Main only: also collect process metrics (memory, CPU, event-loop lag). */
   processMetrics?: boolean | undefined;
+  /** The chat product (APIs, pages, chat message publishes); omitted, the gateway is delivery only. */
+  chat?: ChatDeps | undefined;
 }
 
 export interface Gateway {
@@ -72,7 +75,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
   };
   const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, backlog: deps.backlog, processMetrics: deps.processMetrics });
-  const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers: ops.routers });
+  const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator });
+  const routers = chat === undefined ? ops.routers : [...ops.routers, chat.router];
+  const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
   const http = createServer(app);
 
   const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
@@ -146,7 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       },
     });
     registerSubscriptions(socket, store, log);
-    registerPublish(socket, store, log);
+    registerPublish(socket, store, log, chat?.publish);
     socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
     socket.on("disconnect", (reason) => log.debug({ reason }, "disconnected"));
   });

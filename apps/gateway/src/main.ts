@@ -5,11 +5,15 @@
  * ROOMCAST_RELAY=off it is one node of a cluster.
  */
 import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { createAnalyticsJob, seedDemo } from "@roomcast/chat";
 import { createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
 import { createDb, migrate, outboxBacklog } from "@roomcast/db";
 import { createLogger } from "@roomcast/ops";
 import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
+import { countActiveUsers } from "./chat/active-users";
+import { bundleWebAssets } from "./chat/web-assets";
 import { createDbStreamStore } from "./db-stream-store";
 import { createGateway } from "./gateway";
 
@@ -28,7 +32,10 @@ async function main(): Promise<void> {
   );
   const redis = config.redis === undefined ? undefined : createRedisClients(config.redis.url, logger);
   const store = createDbStreamStore(db, { replayLimit: config.replayLimit });
-  const gateway = createGateway({ config, logger, store, redis, backlog: () => outboxBacklog(db.prisma), processMetrics: true });
+  if (config.chat.demoSeed) await seedDemo(db);
+  // The widget and console, bundled in memory from apps/widget's sources (chat/web-assets.ts).
+  const assets = await bundleWebAssets(path.resolve(__dirname, "../../widget/src"));
+  const gateway = createGateway({ config, logger, store, redis, backlog: () => outboxBacklog(db.prisma), processMetrics: true, chat: { db, assets } });
 
   const workers = new AbortController();
   const running: Promise<void>[] = [];
@@ -40,6 +47,10 @@ async function main(): Promise<void> {
         workers.signal,
       ),
     );
+  }
+  if (config.chat.analyticsIntervalMs > 0) {
+    const job = createAnalyticsJob({ db, logger, holder: config.nodeId, activeUsers: () => countActiveUsers(gateway.io) }, { intervalMs: config.chat.analyticsIntervalMs });
+    running.push(job.run(workers.signal));
   }
   await gateway.listen();
 
