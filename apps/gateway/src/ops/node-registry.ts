@@ -60,10 +60,15 @@ export function createNodeRegistry(options: NodeRegistryOptions): NodeRegistry {
     }
   };
 
+  const onReady = (): void => void beat();
+
   return {
     start() {
       if (timer !== undefined) return;
-      void beat();
+      // The command client queues nothing while disconnected: check in again the moment
+      // it is (re)connected rather than a whole interval later.
+      redis.on("ready", onReady);
+      if (redis.status === "ready") void beat();
       timer = setInterval(() => void beat(), intervalMs);
       timer.unref();
     },
@@ -76,6 +81,7 @@ export function createNodeRegistry(options: NodeRegistryOptions): NodeRegistry {
       return nodes;
     },
     async stop() {
+      redis.off("ready", onReady);
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
       await redis.zrem(key, nodeId).catch(() => undefined);

@@ -7,14 +7,17 @@
  *   buffer is handed to the transport (`flush`);
  * - for WebSocket, the `ws` socket's own buffer (`bufferedAmount`: the sender queue plus
  *   the TCP socket's unflushed bytes).
- * On every queued packet the sum is compared with the cap; over it, `onSlow` is called once
- * and the connection is cut: a `system` notice (best effort: a stalled reader may never see
+ * The sum is compared with the cap once per event-loop turn in which packets were queued
+ * (setImmediate), not inside the synchronous burst itself: a relay round or a replay emits
+ * many packets in one turn, and a WebSocket transport holds all but the first in
+ * `writeBuffer` until its first write completes, even for a fast reader. Over the cap after
+ * the burst, `onSlow` is called once and the connection is cut: a `system` notice (best effort: a stalled reader may never see
  * it), the Socket.IO disconnect, the Engine.IO socket closed with its buffer discarded, and
  * the WebSocket terminated (not the close handshake, which would hold the buffered bytes
  * for ws's 30 s close timeout). A client that comes back resumes with `since` as after any
  * disconnect.
  *
- * Cost: one listener per connection and an O(1) check per packet.
+ * Cost: one listener per connection, O(1) per packet and one check per busy turn.
  */
 import type { GatewaySocket } from "../socket/socket-types";
 
@@ -53,14 +56,20 @@ export function watchSlowConsumer(socket: GatewaySocket, options: SlowConsumerOp
   const conn = socket.conn;
   let queued = 0;
   let cut = false;
-  const onPacket = (packet: { data?: unknown }): void => {
-    if (cut) return;
-    queued += packetBytes(packet.data);
+  let pending: NodeJS.Immediate | undefined;
+  const check = (): void => {
+    pending = undefined;
+    if (cut || conn.readyState !== "open") return;
     const buffered = bufferedBytes(queued, conn.transport);
     if (buffered <= options.maxBufferedBytes) return;
     cut = true;
     options.onSlow(buffered);
     disconnectSlow(socket, options.maxBufferedBytes);
+  };
+  const onPacket = (packet: { data?: unknown }): void => {
+    if (cut) return;
+    queued += packetBytes(packet.data);
+    pending ??= setImmediate(check);
   };
   const onFlush = (): void => {
     queued = 0;
@@ -68,6 +77,7 @@ export function watchSlowConsumer(socket: GatewaySocket, options: SlowConsumerOp
   conn.on("packetCreate", onPacket);
   conn.on("flush", onFlush);
   conn.once("close", () => {
+    if (pending !== undefined) clearImmediate(pending);
     conn.off("packetCreate", onPacket);
     conn.off("flush", onFlush);
   });
