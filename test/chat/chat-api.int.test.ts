@@ -65,6 +65,23 @@ describe("chat API on two gateways", () => {
     return answer.body as unknown as { token: string; session: ChatSessionView; offset: number };
   }
 
+  it("signs a console user in, refuses a wrong password, and limits repeated attempts per account", async () => {
+    const login = (email: string, password: string) => stack.api("/auth/login", { body: { tenant: "acme", email, password } });
+    const ok = await login("agent2@acme.test", "pw-agent2");
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ ok: true, user: { id: "agent2", role: "agent" } });
+    expect(typeof ok.body.token).toBe("string");
+    for (let i = 0; i < 10; i++) {
+      expect((await login("boss@acme.test", "wrong")).body).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    }
+    const limited = await login("boss@acme.test", "pw-boss");
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another account from the same address is not affected.
+    expect((await login("agent1@acme.test", "pw-agent1")).status).toBe(200);
+  });
+
   it("refuses a wrong widget key and a wrong origin with clear, readable errors, writing nothing", async () => {
     const before = await stack.db.prisma.chatSession.count();
     const wrongKey = await stack.api("/widget/sessions", { body: { widgetKey: "nope" }, origin: ACME.allowedOrigins[0] });

@@ -75,7 +75,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
   };
   const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, backlog: deps.backlog, processMetrics: deps.processMetrics });
-  const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator });
+  const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, redis: deps.redis?.cmd });
   const routers = chat === undefined ? ops.routers : [...ops.routers, chat.router];
   const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
   const http = createServer(app);

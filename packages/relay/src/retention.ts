@@ -1,10 +1,12 @@
 /**
  * The retention worker: every `intervalMs`, deletes published events older than
  * `retentionMs` or more than `maxPerStream` behind their stream's head, in batches
- * (@roomcast/db deleteExpiredEvents). Deleting is idempotent, so several relays may run
- * it; a failure is logged and retried at the next interval.
+ * (@roomcast/db deleteExpiredEvents), and publish idempotency keys older than the same
+ * window (a client cannot retry a publish for longer than it can catch up). Deleting is
+ * idempotent, so several relays may run it; a failure is logged and retried at the next
+ * interval.
  */
-import { deleteExpiredEvents, type Db } from "@roomcast/db";
+import { deleteExpiredEvents, deleteExpiredKeys, type Db } from "@roomcast/db";
 import type { Logger } from "pino";
 import { sleep } from "./relay";
 
@@ -12,6 +14,8 @@ export interface RetentionWorkerOptions {
   retentionMs: number;
   maxPerStream: number;
   intervalMs?: number;
+  /** The clock, in epoch milliseconds (tests move it forward). */
+  now?: () => number;
 }
 
 export function createRetentionWorker(deps: { db: Db; logger: Logger }, options: RetentionWorkerOptions) {
@@ -19,8 +23,11 @@ export function createRetentionWorker(deps: { db: Db; logger: Logger }, options:
   const intervalMs = options.intervalMs ?? Math.min(60_000, Math.max(1000, options.retentionMs / 10));
 
   async function once(signal?: AbortSignal): Promise<number> {
+    const before = new Date((options.now ?? Date.now)() - options.retentionMs);
+    const keys = await deleteExpiredKeys(deps.db.prisma, before);
+    if (keys > 0) logger.info({ deleted: keys }, "expired idempotency keys deleted");
     const result = await deleteExpiredEvents(deps.db.prisma, {
-      before: new Date(Date.now() - options.retentionMs),
+      before,
       maxPerStream: options.maxPerStream,
       ...(signal ? { signal } : {}),
     });

@@ -7,10 +7,12 @@ import type { Config } from "@roomcast/config";
 import type { Db } from "@roomcast/db";
 import { Router } from "express";
 import type { Logger } from "pino";
+import type { Redis } from "ioredis";
 import type { Authenticator } from "../auth/authenticator";
+import { createEventLimiter } from "../socket/rate-limit";
 import { chatPublish, type DomainPublish } from "./chat-publish";
 import { chatRouter } from "./chat.routes";
-import { loginRouter } from "./login.routes";
+import { LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, loginRouter } from "./login.routes";
 import { producersRouter } from "./producers.routes";
 import { webAssetsRouter, type WebAssets } from "./web-assets";
 import { widgetRouter } from "./widget.routes";
@@ -27,12 +29,20 @@ export interface ChatFeature {
   publish: DomainPublish;
 }
 
-export function createChatFeature(deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator }): ChatFeature {
+export function createChatFeature(
+  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; redis?: Redis | undefined },
+): ChatFeature {
   const { db, config, authenticator } = deps;
   const logger = deps.logger.child({ feature: "chat" });
+  const loginLimiter = createEventLimiter({
+    name: "login",
+    points: LOGIN_ATTEMPTS,
+    durationSeconds: LOGIN_WINDOW_SECONDS,
+    redis: deps.redis === undefined ? undefined : { client: deps.redis, prefix: config.redisPrefix },
+  });
   const api = Router();
   api.use(widgetRouter({ db, config, authenticator, logger }));
-  api.use(loginRouter({ db, config, logger }));
+  api.use(loginRouter({ db, config, logger, limiter: loginLimiter }));
   api.use(chatRouter({ db, authenticator, logger }));
   api.use(producersRouter({ db, authenticator, logger }));
   const router = Router();

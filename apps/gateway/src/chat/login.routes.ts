@@ -10,10 +10,12 @@ import type { Db } from "@roomcast/db";
 import { idSchema } from "@roomcast/protocol";
 import { Router, type Request } from "express";
 import { Passport } from "passport";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { signToken } from "../auth/sign-token";
+import { clientAddress } from "../http/client-address";
 import { sendError } from "../http/errors";
 import { describeIssues } from "../socket/subscriptions";
 
@@ -26,7 +28,11 @@ interface SignedIn {
   tenant: string;
 }
 
-export function loginRouter(deps: { db: Db; config: Readonly<Config>; logger: Logger }): Router {
+/** Sign-in attempts allowed per client address and account in LOGIN_WINDOW_SECONDS. */
+export const LOGIN_ATTEMPTS = 10;
+export const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+export function loginRouter(deps: { db: Db; config: Readonly<Config>; logger: Logger; limiter: RateLimiterAbstract }): Router {
   const passport = new Passport();
   passport.use(
     "local",
@@ -44,17 +50,31 @@ export function loginRouter(deps: { db: Db; config: Readonly<Config>; logger: Lo
     const body = loginBody.safeParse(req.body);
     if (!body.success) return sendError(res, "invalid", describeIssues(body.error.issues));
     req.body = body.data;
-    const handler = passport.authenticate("local", { session: false }, (error: unknown, user: SignedIn | false) => {
-      if (error) {
-        deps.logger.warn({ err: error }, "login failed");
-        return sendError(res, "unavailable", "sign-in is unavailable, retry later");
-      }
-      if (!user) return sendError(res, "unauthorized", "wrong email or password");
-      const ttl = deps.config.chat.consoleTokenTtlSeconds;
-      const token = signToken(deps.config.jwt, { sub: user.id, tenant: user.tenant, role: user.role, ttlSeconds: ttl });
-      res.json({ ok: true, token, expiresIn: ttl, user });
-    });
-    handler(req, res, next);
+    const signIn = (attemptKey: string) => {
+      const handler = passport.authenticate("local", { session: false }, (error: unknown, user: SignedIn | false) => {
+        if (error) {
+          deps.logger.warn({ err: error }, "login failed");
+          return sendError(res, "unavailable", "sign-in is unavailable, retry later");
+        }
+        if (!user) return sendError(res, "unauthorized", "wrong email or password");
+        void deps.limiter.delete(attemptKey).catch(() => undefined);
+        const ttl = deps.config.chat.consoleTokenTtlSeconds;
+        const token = signToken(deps.config.jwt, { sub: user.id, tenant: user.tenant, role: user.role, ttlSeconds: ttl });
+        res.json({ ok: true, token, expiresIn: ttl, user });
+      });
+      handler(req, res, next);
+    };
+    // Brute-force guard: attempts per client address and account; a success clears the count.
+    const attemptKey = `${clientAddress(req, deps.config.trustProxy)}|${body.data.tenant}|${body.data.email.toLowerCase()}`;
+    deps.limiter.consume(attemptKey).then(
+      () => signIn(attemptKey),
+      (rejection: unknown) => {
+        if (rejection instanceof Error) return next(rejection);
+        const retryAfter = Math.ceil(((rejection as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000);
+        res.setHeader("retry-after", String(retryAfter));
+        sendError(res, "rate_limited", "too many sign-in attempts, retry later");
+      },
+    );
   });
   return router;
 }

@@ -12,8 +12,10 @@ import type { GatewaySocket } from "./socket-types";
 export interface RateLimitOptions {
   points: number;
   durationSeconds: number;
-  /** When set, counters live in Redis under `<prefix>:rl:`. */
+  /** When set, counters live in Redis under `<prefix>:rl:<name>:`. */
   redis?: { client: Redis; prefix: string } | undefined;
+  /** What is counted (default `event`), so limiters never share keys. */
+  name?: string;
 }
 
 export function createEventLimiter(options: RateLimitOptions): RateLimiterAbstract {
@@ -22,7 +24,7 @@ export function createEventLimiter(options: RateLimitOptions): RateLimiterAbstra
   return new RateLimiterRedis({
     ...base,
     storeClient: options.redis.client,
-    keyPrefix: `${options.redis.prefix}:rl:event`,
+    keyPrefix: `${options.redis.prefix}:rl:${options.name ?? "event"}`,
     insuranceLimiter: new RateLimiterMemory(base),
   });
 }
