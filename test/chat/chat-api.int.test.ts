@@ -16,7 +16,7 @@
  *   socket of the user on both nodes; document status carries progress; of three analytics
  *   jobs started at once exactly one publishes a round.
  */
-import { createAnalyticsJob } from "@roomcast/chat";
+import { createAnalyticsJob, seedTenant } from "@roomcast/chat";
 import { createClient, type RoomcastClient, type SocketFactory } from "@roomcast/client";
 import {
   CHAT_METRICS_UPDATED,
@@ -27,7 +27,7 @@ import {
 } from "@roomcast/protocol";
 import { io } from "socket.io-client";
 import pino from "pino";
-import { collect, connected, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
+import { collect, connected, connectOutcome, openSocket, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
 import { until } from "../../apps/gateway/src/testing/wait";
 import { ACME, startChatStack, type ChatStack } from "./chat-stack";
 
@@ -94,6 +94,22 @@ describe("chat API on two gateways", () => {
     const bad = await stack.api("/widget/sessions", { body: { widgetKey: ACME.widgetKey, extra: 1 }, origin: ACME.allowedOrigins[0] });
     expect([bad.status, bad.body.error?.code]).toEqual([400, "invalid"]);
     expect(await stack.db.prisma.chatSession.count()).toBe(before);
+  });
+
+  it("lets a socket in from its own tenant's site only, with no global origin allowlist", async () => {
+    await seedTenant(stack.db, { id: "globex", name: "Globex", widgetKey: "globex-widget-key", allowedOrigins: ["https://globex.test"], users: [] });
+    const { token } = await startVisitor();
+    const attempt = async (origin: string) => {
+      const socket = openSocket(stack.urls[1]!, token, { extraHeaders: { origin } });
+      const outcome = await connectOutcome(socket);
+      socket.disconnect();
+      return outcome;
+    };
+    expect(await attempt(ACME.allowedOrigins[0]!)).toEqual({ connected: true });
+    // Another tenant's site: known, so it gets as far as authentication, then refused.
+    expect(await attempt("https://globex.test")).toMatchObject({ connected: false, code: "origin_not_allowed" });
+    // A site no tenant lists never gets a session.
+    expect((await attempt("https://evil.example")).connected).toBe(false);
   });
 
   it("a visitor token opens only its own session", async () => {

@@ -12,7 +12,7 @@
  */
 import type { Config } from "@roomcast/config";
 import type { BacklogFigures, Metrics } from "@roomcast/ops";
-import { systemRoom, type ConnectErrorData } from "@roomcast/protocol";
+import { systemRoom } from "@roomcast/protocol";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
@@ -25,6 +25,8 @@ import { clusterAdapter } from "@roomcast/cluster";
 import { createApp } from "./http/app";
 import { clientAddress } from "./http/client-address";
 import { isOriginAllowed } from "./http/origin";
+import { createTenantOrigins } from "./http/tenant-origins";
+import { handshakeMiddleware } from "./socket/handshake";
 import { createGatewayOps } from "./ops/gateway-ops";
 import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
@@ -62,6 +64,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** Longest drain() waits for sockets' transports to close after the notice. */
+const DRAIN_FLUSH_MS = 2000;
+
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, store } = deps;
   const logger = deps.logger;
@@ -80,18 +85,32 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
   const http = createServer(app);
 
+  const tenantOrigins = deps.chat === undefined ? undefined : createTenantOrigins(deps.chat.db);
   const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxy);
   const connections = createConnectionLimit(config.limits.maxConnectionsPerIp, addressOf);
   const io: GatewayServer = new Server(http, {
     maxHttpBufferSize: config.limits.maxPayloadBytes,
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
-    cors: { origin: (origin, cb) => cb(null, origin === undefined || isOriginAllowed({ headers: { origin } }, config.allowedOrigins)), credentials: false },
+    cors: {
+      origin: (origin, cb) => {
+        if (origin === undefined || isOriginAllowed({ headers: { origin } }, config.allowedOrigins)) return cb(null, true);
+        if (tenantOrigins === undefined) return cb(null, false);
+        tenantOrigins.known(origin).then((known) => cb(null, known), () => cb(null, false));
+      },
+      credentials: false,
+    },
     allowRequest: (req, callback) => {
       if (draining) return callback("draining", false);
-      if (!isOriginAllowed(req, config.allowedOrigins)) return callback("origin not allowed", false);
       if (!connections.admits(req)) return callback("too many connections from this address", false);
-      callback(null, true);
+      const origin = req.headers.origin;
+      if (isOriginAllowed(req, config.allowedOrigins)) return callback(null, true);
+      if (origin === undefined || tenantOrigins === undefined) return callback("origin not allowed", false);
+      // Some tenant's site: authentication then checks it is the principal's tenant's.
+      tenantOrigins.known(origin).then(
+        (known) => callback(known ? null : "origin not allowed", known),
+        () => callback("origin check failed", false),
+      );
     },
     ...(config.redis !== undefined && deps.redis !== undefined ? { adapter: clusterAdapter(config.redis, deps.redis) } : {}),
   });
@@ -115,21 +134,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   }
 
-  io.use((socket, next) => {
-    authenticator
-      .authenticate({ headers: socket.handshake.headers, socketToken: (socket.handshake.auth as { token?: unknown }).token })
-      .then((outcome) => {
-        if (!outcome.ok) {
-          const refusal = new Error(outcome.error.message) as Error & { data: ConnectErrorData };
-          refusal.data = { code: outcome.error.code };
-          ops.metrics.handshakesRefused.inc({ code: outcome.error.code });
-          return next(refusal);
-        }
-        socket.data.principal = outcome.principal;
-        socket.data.filters = {};
-        next();
-      }, next);
-  });
+  io.use(
+    handshakeMiddleware({
+      authenticator,
+      allowedOrigins: config.allowedOrigins,
+      tenantOrigins,
+      onRefused: (error) => ops.metrics.handshakesRefused.inc({ code: error.code }),
+    }),
+  );
   // After authentication: no token stays in the handshake the Admin UI shows.
   io.use(redactCredentials);
   ops.attach(io);
@@ -175,8 +187,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
       draining = true;
       http.close();
       io.local.emit("system", { type: "drain", message: "this node is shutting down; reconnect", ts: new Date().toISOString() });
-      for (const socket of io.of("/").sockets.values()) socket.conn.close();
-      logger.info("drained");
+      // Resolve once every transport has closed (its notice flushed first), bounded: a
+      // close() right after would otherwise discard what is still queued, the notice included.
+      const closed = [...io.of("/").sockets.values()].map((socket) => new Promise<void>((resolve) => {
+        socket.conn.once("close", () => resolve());
+        socket.conn.close();
+      }));
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (bound = setTimeout(resolve, DRAIN_FLUSH_MS)))]);
+      clearTimeout(bound);
+      logger.info({ sockets: closed.length }, "drained");
     },
     async close() {
       await ops.close();
