@@ -17,6 +17,7 @@
  * event-loop lag) are only registered when `defaultMetrics` is set, which a process's
  * main does once.
  */
+import { withTimeout } from "./with-timeout";
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 
 export interface BacklogFigures {
@@ -173,21 +174,4 @@ export function createMetrics(options: MetricsOptions): Metrics {
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };
-}
-
-/** `work`'s value, or undefined if it fails or takes longer than `ms`. */
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      },
-    );
-  });
 }

@@ -9,7 +9,7 @@
  * The HTTP handlers read the server lazily, so they are valid from `attach` on.
  */
 import type { Config } from "@roomcast/config";
-import { createMetrics, type BacklogFigures, type Metrics } from "@roomcast/ops";
+import { createMetrics, withTimeout, type BacklogFigures, type Metrics } from "@roomcast/ops";
 import { parseStream } from "@roomcast/protocol";
 import { Router } from "express";
 import type { Redis } from "ioredis";
@@ -146,20 +146,4 @@ function countBy(io: GatewayServer, keysOf: (socket: GatewaySocket) => ReadonlyA
     for (const key of keysOf(socket)) if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      },
-    );
-  });
 }
