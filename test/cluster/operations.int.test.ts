@@ -222,9 +222,9 @@ describe("operations on the process cluster (3 gateways, 2 relays, nginx)", () =
     expect(exit).toMatchObject({ code: 0 });
     const moved = group.filter((a) => a.lost.some((t) => t >= termAt));
     expect(moved.length).toBeGreaterThan(0);
-    // Reported, not asserted: through the process cluster the clients were seen to get a
-    // namespace disconnect without the notice (the in-process drain delivers it); see docs/operations.md.
+    // Only the drained node's clients move, and every one of them read the notice first.
     const notified = moved.filter((a) => a.drains > 0).length;
+    expect(notified).toBe(moved.length);
     await until("every drained client live again", RECONNECT_BOUND_MS, () => moved.every((a) => a.live.some((t) => t > termAt)));
     await until(`${total} events at every app`, 30_000, () => group.every((a) => a.events.length >= total));
     expectExactlyOnce(group, total);

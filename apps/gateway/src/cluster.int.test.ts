@@ -6,7 +6,7 @@ import { deliveryRooms, type EventEnvelope } from "@roomcast/protocol";
 import { randomUUID } from "node:crypto";
 import { collect, connected, request, type TestSocket } from "./testing/clients";
 import { startCluster, type TestCluster } from "./testing/harness";
-import { until } from "./testing/wait";
+import { until, waitFor } from "./testing/wait";
 
 function envelope(stream: string, offset: number, type = "message", priority = 5): EventEnvelope {
   const [, channel, topic] = stream.split(":");
@@ -49,6 +49,26 @@ describe.each(["sharded", "classic"])("a three-node cluster with the %s adapter"
     for (const list of received) {
       const offsets = [...new Set(list.map((e) => e.offset))];
       expect(offsets).toEqual([1, 2, 3]);
+    }
+  });
+
+  it("closing one node disconnects only its own sockets", async () => {
+    const extra = await startCluster({ nodes: 2, env: { ROOMCAST_REDIS_ADAPTER: adapter } });
+    try {
+      const token = extra.token({ sub: "a", tenant: "acme", role: "agent" });
+      const survivor = await connected(extra.nodes[1]!.url, token);
+      const leaving = await connected(extra.nodes[0]!.url, token);
+      const gone = waitFor<void>("the closed node's socket to disconnect", 5000, (resolve) => {
+        leaving.once("disconnect", () => resolve());
+      });
+      await extra.nodes[0]!.gateway.close();
+      await gone;
+      // A fence round trip on the survivor proves it is still connected after the close.
+      expect(await request(survivor, "subscribe", { channel: "chat", topic: "fence" })).toMatchObject({ ok: true });
+      expect(survivor.connected).toBe(true);
+      survivor.disconnect();
+    } finally {
+      await extra.close();
     }
   });
 

@@ -56,16 +56,18 @@ export interface Gateway {
   metrics: Metrics;
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /**
-   * Graceful drain: readiness turns 503, new connections are refused, every socket gets a
-   * `system` drain notice and its transport is closed, so socket.io-client reconnects (to
-   * another node, through the load balancer) and resumes with `since`.
+   * Graceful drain: readiness turns 503, new handshakes are refused, every socket gets a
+   * `system` drain notice. The SDK answers a notice by closing its transport and
+   * reconnecting (to another node, through the load balancer) and resuming with `since`;
+   * whatever is still connected after DRAIN_WAIT_MS has its transport closed by the server.
+   * Leaving the close to the client means the notice is surely read before the close.
    */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Longest drain() waits for sockets' transports to close after the notice. */
-const DRAIN_FLUSH_MS = 2000;
+/** Longest drain() waits for clients to leave after the notice, then again for closes. */
+const DRAIN_WAIT_MS = 2000;
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, store } = deps;
@@ -184,23 +186,31 @@ export function createGateway(deps: GatewayDeps): Gateway {
       });
     },
     async drain() {
+      // New handshakes are refused from here on (allowRequest, /readyz 503).
       draining = true;
-      http.close();
       io.local.emit("system", { type: "drain", message: "this node is shutting down; reconnect", ts: new Date().toISOString() });
-      // Resolve once every transport has closed (its notice flushed first), bounded: a
-      // close() right after would otherwise discard what is still queued, the notice included.
-      const closed = [...io.of("/").sockets.values()].map((socket) => new Promise<void>((resolve) => {
-        socket.conn.once("close", () => resolve());
-        socket.conn.close();
-      }));
-      let bound: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (bound = setTimeout(resolve, DRAIN_FLUSH_MS)))]);
-      clearTimeout(bound);
-      logger.info({ sockets: closed.length }, "drained");
+      const allClosed = () =>
+        Promise.all([...io.of("/").sockets.values()].map((socket) => new Promise<void>((resolve) => socket.conn.once("close", () => resolve()))));
+      const bounded = async (work: Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_WAIT_MS)))]);
+        clearTimeout(timer);
+      };
+      const total = io.of("/").sockets.size;
+      await bounded(allClosed());
+      // Only now stop listening: since Node 19 http.close() also destroys connections it
+      // deems idle, which took WebSocket connections down before the notice was written.
+      http.close();
+      const left = [...io.of("/").sockets.values()];
+      const closing = allClosed();
+      for (const socket of left) socket.conn.close();
+      await bounded(closing);
+      logger.info({ sockets: total, closedByServer: left.length }, "drained");
     },
     async close() {
       await ops.close();
-      io.disconnectSockets(true);
+      // `.local`: without it the adapter tells every node of the cluster to disconnect its sockets.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

@@ -99,6 +99,8 @@ class Client implements RoomcastClient {
     this.socket.on("event", (raw: unknown) => this.received(raw));
     this.socket.on("system", (notice) => {
       if (notice.type === "resync") for (const subscription of this.subscriptions.values()) subscription.resync();
+      // The node is going away: leave now, so socket.io reconnects (elsewhere) and resumes.
+      if (notice.type === "drain") this.socket.io.engine?.close();
       this.systemListeners.emit(notice, this.logger);
     });
     this.socket.io.on("reconnect_attempt", (attempt) => this.logger.debug({ attempt }, "reconnecting"));

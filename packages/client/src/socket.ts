@@ -39,6 +39,8 @@ export interface ClientSocket {
     on(event: "reconnect_attempt", listener: (attempt: number) => void): unknown;
     on(event: "reconnect_failed", listener: () => void): unknown;
     off(): unknown;
+    /** The Engine.IO connection; closing it makes socket.io reconnect by itself. */
+    readonly engine?: { close(): unknown } | undefined;
   };
 }
 
