@@ -89,6 +89,11 @@ export function redisSessionStore(client: Redis, prefix: string): SessionStore {
 /**
  * Runs `work` synchronously and returns the intervals it started. setInterval is swapped
  * only for the duration of the synchronous call and always restored.
+ *
+ * Workaround: @socket.io/admin-ui 0.5.1 starts a 2 s stats interval in `instrument()`
+ * (dist/index.js, initStatsEmitter) and offers no way to stop it; it is unref'd but keeps
+ * a closed gateway's namespace alive, so `close()` clears what this records. Remove once
+ * the library returns a handle or clears its timer on server close.
  */
 function recordIntervals(work: () => void): NodeJS.Timeout[] {
   const original = globalThis.setInterval;
