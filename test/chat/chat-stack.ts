@@ -1,20 +1,14 @@
 /**
- * An in-process chat stack for the chat API tests: a per-run PostgreSQL database seeded
- * with the tenant ACME, N gateways with the chat product on one Redis prefix, and one
- * in-process relay. `api()` calls the HTTP API of a node; `close()` stops everything and
- * drops the database and the Redis keys.
+ * The chat API tests' stack: the shared durable stack (test/support/stack.ts — per-run
+ * database and Redis prefix, N gateways, one in-process relay) with the chat product on
+ * every gateway and the tenant ACME seeded. `api()` calls the HTTP API of a node.
  */
 import { seedTenant } from "@roomcast/chat";
-import { createRedisClients, type RedisClients } from "@roomcast/cluster";
-import { loadConfig, type Config } from "@roomcast/config";
-import { createDb, type Db } from "@roomcast/db";
-import { createTestDatabase } from "@roomcast/db/testing";
-import { createRelay, serverEmitter } from "@roomcast/relay-core";
-import pino from "pino";
-import { signToken, type TokenRequest } from "../../apps/gateway/src/auth/sign-token";
-import { createDbStreamStore } from "../../apps/gateway/src/db-stream-store";
-import { createGateway, type Gateway } from "../../apps/gateway/src/gateway";
-import { deleteKeys, TEST_REDIS_URL, TEST_SECRET, uniquePrefix } from "../../apps/gateway/src/testing/harness";
+import type { Config } from "@roomcast/config";
+import type { Db } from "@roomcast/db";
+import type { TokenRequest } from "../../apps/gateway/src/auth/sign-token";
+import type { Gateway } from "../../apps/gateway/src/gateway";
+import { startStack } from "../support/stack";
 
 export const ACME = {
   id: "acme",
@@ -45,48 +39,20 @@ export interface ChatStack {
 }
 
 export async function startChatStack(nodes: number): Promise<ChatStack> {
-  const prefix = uniquePrefix();
-  const logger = pino({ level: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "silent" });
-  const database = await createTestDatabase();
-  const env = {
-    NODE_ENV: "test",
-    ROOMCAST_JWT_SECRET: TEST_SECRET,
-    ROOMCAST_REDIS_PREFIX: prefix,
-    REDIS_URL: TEST_REDIS_URL,
-    DATABASE_URL: database.url,
-    ROOMCAST_ADMIN_UI: "off",
-  };
-  const { config } = loadConfig(env);
-  const db = await createDb({ databaseUrl: database.url, logger });
-  await seedTenant(db, ACME);
-  const gateways: Gateway[] = [];
-  const dbs: Db[] = [];
-  const redises: RedisClients[] = [];
-  const urls: string[] = [];
-  for (let i = 0; i < nodes; i++) {
-    const nodeConfig = loadConfig({ ...env, NODE_ID: `chat-${i}` }).config;
-    const nodeDb = await createDb({ databaseUrl: database.url, logger });
-    const redis = createRedisClients(TEST_REDIS_URL, logger);
-    const gateway = createGateway({ config: nodeConfig, logger, redis, store: createDbStreamStore(nodeDb, { replayLimit: 5000 }), chat: { db: nodeDb } });
-    const address = await gateway.listen(0, "127.0.0.1");
-    gateways.push(gateway);
-    dbs.push(nodeDb);
-    redises.push(redis);
-    urls.push(`http://127.0.0.1:${address.port}`);
+  const stack = await startStack({ gateways: nodes, chat: true });
+  try {
+    await seedTenant(stack.db, ACME);
+  } catch (error) {
+    await stack.close();
+    throw error;
   }
-  const first = gateways[0]!;
-  const relayAbort = new AbortController();
-  const relay = createRelay(
-    { db: dbs[0]!, emitter: serverEmitter(first.io, () => redises[0]!.pub.ping().then(() => undefined)), logger },
-    { pollIntervalMs: 200, batchSize: 500, maxAttempts: 3, minBackoffMs: 50, maxBackoffMs: 1000 },
-  ).run(relayAbort.signal);
-
+  const urls = stack.nodes.map((node) => node.url);
   return {
     urls,
-    gateways,
-    db,
-    config,
-    token: (request) => signToken(config.jwt, request),
+    gateways: stack.nodes.map((node) => node.gateway),
+    db: stack.db,
+    config: stack.config,
+    token: stack.token,
     async api(path, options = {}) {
       const headers: Record<string, string> = {};
       if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -99,15 +65,6 @@ export async function startChatStack(nodes: number): Promise<ChatStack> {
       });
       return { status: response.status, body: (await response.json()) as ApiAnswer["body"], headers: response.headers };
     },
-    async close() {
-      relayAbort.abort();
-      await relay;
-      for (const gateway of gateways) await gateway.close();
-      for (const redis of redises) await redis.close();
-      for (const nodeDb of dbs) await nodeDb.close();
-      await db.close();
-      await deleteKeys(TEST_REDIS_URL, prefix);
-      await database.drop();
-    },
+    close: () => stack.close(),
   };
 }

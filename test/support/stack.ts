@@ -28,6 +28,8 @@ export interface StackOptions {
   relayOptions?: Partial<RelayOptions>;
   /** A Redis of the test's own (default: the machine's, under a per-run prefix). */
   redisUrl?: string;
+  /** Mount the chat product (its APIs and socket publish route) on every gateway. */
+  chat?: boolean;
 }
 
 export interface StackNode {
@@ -79,7 +81,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const nodeConfig = loadConfig({ ...baseEnv, NODE_ID: `node-${i}` }).config;
     const db = await openDb();
     const redis = nodeConfig.redis ? createRedisClients(nodeConfig.redis.url, logger) : undefined;
-    const gateway = createGateway({ config: nodeConfig, logger, redis, store: createDbStreamStore(db, { replayLimit: nodeConfig.replayLimit }) });
+    const gateway = createGateway({
+      config: nodeConfig,
+      logger,
+      redis,
+      store: createDbStreamStore(db, { replayLimit: nodeConfig.replayLimit }),
+      chat: options.chat ? { db } : undefined,
+    });
     const address = await gateway.listen(0, "127.0.0.1");
     nodes.push({ gateway, url: `http://127.0.0.1:${address.port}`, db, redis });
   }
