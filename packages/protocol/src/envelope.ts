@@ -25,11 +25,17 @@ export type EventEnvelope<T = unknown> = Omit<z.infer<typeof envelopeSchema>, "d
  * A server notice on the `system` event (not part of any stream, so no offset).
  * `drain`: this node is shutting down, reconnect. `resync`: live events may have been
  * missed (the node's Redis subscriber was away); resubscribe every stream with `since`.
+ * `token_expired`: the socket's token expired without an `auth:refresh`; it is
+ * disconnected next. `revoked`: its token, user or chat session was revoked; disconnected
+ * next. `rate_limited`: a warning, the socket keeps exceeding its event rate; after the
+ * last warning it gets `disconnect` (with `reason: "rate_limited"`) and is disconnected.
  */
 export interface SystemNotice {
-  type: "drain" | "notice" | "resync";
+  type: "drain" | "notice" | "resync" | "token_expired" | "revoked" | "rate_limited" | "disconnect";
   message: string;
   ts: string;
+  /** `disconnect` only: why (an error code of the catalog). */
+  reason?: string | undefined;
 }
 
 /** The type of the placeholder that takes a quarantined event's offset (see the relay). */

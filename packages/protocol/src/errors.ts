@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   "payload_too_large", // over the configured size limit
   "not_found", // the addressed resource does not exist
   "origin_not_allowed", // the Origin header is not in the allowlist
+  "reserved_type", // a product's own event type (e.g. a chat `message`) sent to a generic publish path
+  "idempotency_conflict", // an idempotency key reused for a different request (payload or stream)
   "internal", // a bug; logged with details server-side
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

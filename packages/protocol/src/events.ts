@@ -24,12 +24,19 @@ export interface PublishOk {
   offset: number;
 }
 
+/** `auth:refresh`: the socket now runs on the new token, which expires at `exp` (seconds since the epoch). */
+export interface RefreshOk {
+  exp: number;
+}
+
 export type Ack<T extends object> = (result: Result<T>) => void;
 
 export interface ClientToServerEvents {
   subscribe: (payload: unknown, ack: Ack<SubscribeOk>) => void;
   unsubscribe: (payload: unknown, ack: Ack<UnsubscribeOk>) => void;
   publish: (payload: unknown, ack: Ack<PublishOk>) => void;
+  /** A new token for the same tenant, subject, role and session, before the current one expires. */
+  "auth:refresh": (payload: unknown, ack: Ack<RefreshOk>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -44,8 +51,16 @@ export interface NodeStatus {
   sockets: number;
   tenants: Record<string, number>;
 }
+/** What a revocation covers: one token (`jti`), every token of a user, or of a chat session. */
+export type RevocationTarget =
+  | { kind: "token"; tenant: string; jti: string; exp: number }
+  | { kind: "user"; tenant: string; sub: string; at: number }
+  | { kind: "session"; tenant: string; session: string; at: number };
+
 export interface InterServerEvents {
   "node:status": (reply: (status: NodeStatus) => void) => void;
+  /** A revocation made on one node: every node notifies and disconnects its own matching sockets. */
+  "auth:revoked": (target: RevocationTarget) => void;
 }
 
 /** The identity taken from a verified token, stored on `socket.data`. */

@@ -44,3 +44,7 @@ export const publishSchema = z
   .strict();
 export type PublishRequest = z.input<typeof publishSchema>;
 export type PublishInput = z.output<typeof publishSchema>;
+
+/** `auth:refresh`: a JWT, verified like a handshake's. */
+export const refreshSchema = z.object({ token: z.string().min(1).max(8192) }).strict();
+export type RefreshRequest = z.infer<typeof refreshSchema>;

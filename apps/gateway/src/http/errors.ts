@@ -14,6 +14,8 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   not_found: 404,
   origin_not_allowed: 403,
+  reserved_type: 403,
+  idempotency_conflict: 422,
   internal: 500,
 };
 
