@@ -6,3 +6,4 @@ export * from "./payloads";
 export * from "./events";
 export * from "./filters";
 export * from "./product";
+export * from "./limits";
