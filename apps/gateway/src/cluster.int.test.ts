@@ -2,7 +2,7 @@
  * Three gateways on port 0 sharing the real Redis: an event emitted on one node reaches
  * subscribers on the others, with either adapter mode.
  */
-import { deliveryRooms, type EventEnvelope } from "@roomcast/protocol";
+import { eventTag, type EventEnvelope } from "@roomcast/protocol";
 import { randomUUID } from "node:crypto";
 import { collect, connected, request, type TestSocket } from "./testing/clients";
 import { startCluster, type TestCluster } from "./testing/harness";
@@ -77,7 +77,7 @@ describe.each(["sharded", "classic"])("a three-node cluster with the %s adapter"
     const [onB, onC] = [collect(b), collect(c)];
     expect(await request(b, "subscribe", { channel: "chat", topic: "s2", types: ["status"] })).toMatchObject({ ok: true });
     expect(await request(c, "subscribe", { channel: "chat", topic: "s2", minPriority: 8 })).toMatchObject({ ok: true });
-    const emit = (e: EventEnvelope) => cluster.nodes[0]!.gateway.io.to(deliveryRooms(e.stream, e.type, e.priority)).emit("event", e);
+    const emit = (e: EventEnvelope) => cluster.nodes[0]!.gateway.io.to(e.stream).except(eventTag(e)).emit("event", e);
     const marker = envelope("acme:chat:s2", 0, "status", 9);
     await until("both nodes to receive the marker", 5000, () => {
       emit(marker);

@@ -2,7 +2,7 @@
  * Tenant isolation across a two-node cluster: a tenant-A socket can neither join a
  * tenant-B room nor receive a tenant-B event, whatever it puts in its payloads.
  */
-import { CHANNELS, deliveryRooms, type EventEnvelope } from "@roomcast/protocol";
+import { CHANNELS, eventTag, type EventEnvelope } from "@roomcast/protocol";
 import { collect, connected, request, type TestSocket } from "./testing/clients";
 import { startCluster, type TestCluster } from "./testing/harness";
 import { until } from "./testing/wait";
@@ -70,7 +70,7 @@ describe("tenant isolation", () => {
     const emitAll = (offset: number) => {
       for (const stream of streams) {
         const event: EventEnvelope = { id: `${offset}`, stream, offset, channel: "chat", topic: "s1", type: "message", data: {}, priority: 9, source: "test", ts: "" };
-        cluster.nodes[0]!.gateway.io.to(deliveryRooms(stream, "message", 9)).emit("event", event);
+        cluster.nodes[0]!.gateway.io.to(stream).except(eventTag(event)).emit("event", event);
       }
     };
     await until("the victim to receive tenant B's event", 5000, () => {

@@ -3,13 +3,15 @@
  * checked here first, so a bad event throws `InvalidEventError` and writes nothing.
  * Stream parts go through the protocol's `streamName` (the only place room names are
  * built); `data` must survive JSON (functions, undefined at the top, cycles and BigInt
- * are refused).
+ * are refused) and stay within the protocol's event limits (MAX_EVENT_DATA_BYTES, refused
+ * as `payload_too_large`, and MAX_EVENT_DATA_DEPTH), which are what the relay can emit.
  */
 import {
   EVENT_TYPE_PATTERN,
   PRIORITY_DEFAULT,
   PRIORITY_MAX,
   PRIORITY_MIN,
+  eventDataProblem,
   isChannel,
   isValidId,
   streamName,
@@ -46,6 +48,12 @@ export interface PreparedEvent {
 
 export class InvalidEventError extends RangeError {
   override name = "InvalidEventError";
+  /** The protocol error code a transport answers with. */
+  readonly code: "invalid" | "payload_too_large";
+  constructor(message: string, code: "invalid" | "payload_too_large" = "invalid") {
+    super(message);
+    this.code = code;
+  }
 }
 
 export const MAX_SOURCE_LENGTH = 128;
@@ -85,6 +93,8 @@ function toJson(data: unknown): string {
     throw new InvalidEventError("data is not JSON-serialisable");
   }
   if (json === undefined) throw new InvalidEventError("data is not JSON-serialisable");
+  const problem = eventDataProblem(json);
+  if (problem !== undefined) throw new InvalidEventError(problem.message, problem.code);
   // PostgreSQL's jsonb cannot store U+0000 (the `\u0000` escape, not preceded by an escaping backslash).
   if (NUL_ESCAPE.test(json)) throw new InvalidEventError("data must not contain the NUL character");
   return json;

@@ -6,7 +6,7 @@
 export { createDb, type Db, type DbOptions, type DbTarget, type Listener } from "./create-db";
 export type { DbClient, DbTransaction } from "./db-client";
 export { Prisma, PrismaClient } from "./generated/prisma/client";
-export type { Tenant, Stream, StreamCursor, OutboxEvent } from "./generated/prisma/client";
+export type { Tenant, Stream, StreamCursor, OutboxEvent, OutboxPending, RelayMember } from "./generated/prisma/client";
 export { migrate, type MigrateOptions, type MigrateResult, type MigrateTarget } from "./migrate/migrate";
 export { silentLogger, type Logger } from "./logger";
 export { OUTBOX_CHANNEL } from "./notify-channel";
@@ -16,12 +16,18 @@ export { MAX_PUBLISH_BATCH, publish, publishMany, type PublishedEvent } from "./
 export { toEnvelope } from "./outbox/outbox-row";
 export { MAX_READ_LIMIT, readStream, type ReadStreamOptions } from "./outbox/read-stream";
 export { canReplayFrom, streamPosition, type StreamPosition } from "./outbox/stream-position";
-export { RELAY_LOCK_KEY, tryLockPartition } from "./outbox/partition-lock";
-export { fetchUnpublished, type FetchUnpublishedOptions, type PendingEvent } from "./outbox/fetch-unpublished";
-export { markPublished, type StreamProgress } from "./outbox/mark-published";
-export { listQuarantined, quarantine, recordAttempt, type QuarantinedEvent } from "./outbox/quarantine";
+export {
+  createRelayOutbox,
+  RELAY_LOCK_KEY,
+  RELAY_PARTITIONS,
+  type PendingEvent,
+  type PendingRef,
+  type RelayOutbox,
+  type RelayRound,
+} from "./outbox/relay-outbox";
+export { listQuarantined, type QuarantinedEvent } from "./outbox/quarantine";
 export { deleteExpiredEvents, type RetentionOptions, type RetentionResult } from "./outbox/retention";
 export { outboxBacklog, type OutboxBacklog } from "./outbox/backlog";
-export { claimKey, deleteExpiredKeys, recordResult, type Claim, type KeyRef } from "./idempotency";
+export { claimKey, deleteExpiredKeys, IdempotencyConflictError, recordResult, requestFingerprint, type Claim, type KeyRef } from "./idempotency";
 export type { User, ChatSession, ChatMessage, Document, JobLease } from "./generated/prisma/client";
 export { ChatStatus } from "./generated/prisma/enums";

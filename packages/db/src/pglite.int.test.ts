@@ -22,10 +22,11 @@ interface Report {
   rolledBack: string;
   afterRollback: number;
   replay: Array<{ offset: number; data: unknown; stream: string; ts: string }>;
-  relayed: { locked: boolean; pending: string[]; marked: number };
+  relayed: { members: string[]; pending: string[] };
+  left: string[];
   retention: { deleted: number; batches: number; complete: boolean };
   positions: Record<"s1" | "s2", { lastOffset: number; publishedOffset: number; oldestRetainedOffset: number }>;
-  notified: string[];
+  notified: number;
 }
 
 describe("the outbox on PGlite", () => {
@@ -55,10 +56,10 @@ describe("the outbox on PGlite", () => {
     expect(report.replay.map((e) => e.data)).not.toContain("doomed");
   });
 
-  it("runs the relay queries: lock, fetch in order, mark published", () => {
-    expect(report.relayed.locked).toBe(true);
-    expect(report.relayed.pending).toEqual([...Array.from({ length: 11 }, (_, i) => `embedded:chat:s1#${i + 1}`), "embedded:chat:s2#1"]);
-    expect(report.relayed.marked).toBe(11);
+  it("runs the relay queries: heartbeat, lock and read, mark emitted", () => {
+    expect(report.relayed.members).toEqual(["embedded-relay"]);
+    expect(report.relayed.pending).toEqual([...Array.from({ length: 11 }, (_, i) => `embedded:chat:s1#${i + 1}`), "embedded:chat:s2#1"].sort());
+    expect(report.left).toEqual(["embedded:chat:s2#1"]);
   });
 
   it("applies retention to published events only", () => {
@@ -67,7 +68,7 @@ describe("the outbox on PGlite", () => {
     expect(report.positions.s2).toEqual({ lastOffset: 1, publishedOffset: 0, oldestRetainedOffset: 1 });
   });
 
-  it("notifies the relay channel once per committed stream", () => {
-    expect(report.notified.sort()).toEqual(["embedded:chat:s1", "embedded:chat:s2"]);
+  it("notifies the relay channel once per committed transaction, never for the rolled-back one", () => {
+    expect(report.notified).toBe(12);
   });
 });

@@ -18,14 +18,15 @@
  * publishMany calls never deadlock; a transaction that calls publish for several streams
  * in varying orders can deadlock with another (PostgreSQL then aborts one).
  *
- * The relay is woken by `pg_notify(OUTBOX_CHANNEL, stream)`, which PostgreSQL delivers on
- * commit only, so a rolled-back event wakes nobody and is never seen.
+ * The relay's work list (outbox_pending) and its wake-up (NOTIFY on OUTBOX_CHANNEL) come
+ * from the table's `outbox_events_enqueue` trigger, in the same transaction, so they
+ * exist for a committed event only, whoever wrote it; PostgreSQL delivers the
+ * notification on commit, so a rolled-back event wakes nobody and is never seen.
  */
 import { randomUUID } from "node:crypto";
 import { Prisma } from "./generated/prisma/client";
 import type { DbTransaction } from "./db-client";
 import { prepareEvent, type OutboxEventInput, type PreparedEvent } from "./event-input";
-import { OUTBOX_CHANNEL } from "./notify-channel";
 
 export interface PublishedEvent {
   id: string;
@@ -65,10 +66,6 @@ export async function publishMany(tx: DbTransaction, events: readonly OutboxEven
       if (id === undefined || offset === undefined) throw new Error("outbox insert returned fewer rows than events");
       results[entry.index] = { id, stream, offset };
     });
-  }
-  if (streams.length > 0) {
-    const payloads = Prisma.join(streams.map((stream) => Prisma.sql`(${stream}::text)`));
-    await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}::text, v.stream) FROM (VALUES ${payloads}) AS v(stream)`;
   }
   return results;
 }

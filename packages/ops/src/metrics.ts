@@ -62,6 +62,8 @@ export interface Metrics {
   adapterTimeouts: Counter<"op">;
   /** Sockets disconnected for buffering more than ROOMCAST_MAX_BUFFERED_BYTES. */
   slowConsumers: Counter;
+  /** Messages this node received from Redis on the adapter's channels (sharded adapter). */
+  adapterMessagesReceived: Counter;
   eventsEmitted: Counter;
   quarantined: Counter;
   relayRoundFailures: Counter;
@@ -151,6 +153,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: "Sockets disconnected because more than ROOMCAST_MAX_BUFFERED_BYTES waited to be sent to them",
     registers,
   });
+  const adapterMessagesReceived = new Counter({
+    name: "roomcast_adapter_messages_received_total",
+    help: "Messages this node received from Redis on the Socket.IO adapter's channels (sharded adapter; a node with no subscriber of a stream receives none of its events)",
+    registers,
+  });
   const eventsEmitted = new Counter({ name: "roomcast_relay_events_emitted_total", help: "Outbox events the relay emitted into rooms", registers });
   const quarantined = new Counter({ name: "roomcast_relay_quarantined_total", help: "Outbox events the relay quarantined", registers });
   const relayRoundFailures = new Counter({ name: "roomcast_relay_round_failures_total", help: "Relay rounds that failed and were retried", registers });
@@ -163,6 +170,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     rateLimited,
     adapterTimeouts,
     slowConsumers,
+    adapterMessagesReceived,
     eventsEmitted,
     quarantined,
     relayRoundFailures,

@@ -1,34 +1,33 @@
-import { deliveryRooms, filterRooms, passesFilter } from "./filters";
-import { PRIORITY_MAX, PRIORITY_MIN } from "./channels";
+import { eventTag, parseEventTag, passesFilter } from "./filters";
 
-const filters = [
-  {},
-  { minPriority: 3 },
-  { types: ["message"] },
-  { types: ["message", "status"], minPriority: 7 },
-  { types: ["status"], minPriority: 0 },
-];
+describe("event tags", () => {
+  it("round-trips an event's type, priority and source", () => {
+    const facts = { type: "message:new", priority: 7, source: "http:svc|x\"y" };
+    expect(parseEventTag(eventTag(facts))).toEqual(facts);
+  });
 
-describe("filter rooms", () => {
-  it("an event reaches a filter's room exactly when it passes the filter", () => {
-    for (const filter of filters) {
-      for (const type of ["message", "status", "other"]) {
-        for (let priority = PRIORITY_MIN; priority <= PRIORITY_MAX; priority++) {
-          const emitted = new Set(deliveryRooms("acme:chat:s1", type, priority));
-          const joined = filterRooms("acme:chat:s1", filter);
-          const reached = joined.some((room) => emitted.has(room));
-          expect({ filter, type, priority, reached }).toEqual({
-            filter,
-            type,
-            priority,
-            reached: passesFilter(filter, { type, priority }),
-          });
-        }
-      }
+  it("reads nothing from a room that is not a tag, or a malformed one", () => {
+    for (const room of ["acme:chat:s1", "\u0001event:", "\u0001event:[1,2,3]", "\u0001event:{", '\u0001event:["a",1]']) {
+      expect(parseEventTag(room)).toBeUndefined();
     }
   });
 
-  it("an unfiltered subscription is the stream room itself", () => {
-    expect(filterRooms("acme:analytics", {})).toEqual(["acme:analytics"]);
+  it("cannot be a stream room (no stream name starts with U+0001)", () => {
+    expect(eventTag({ type: "t", priority: 0, source: "s" }).charCodeAt(0)).toBe(1);
+  });
+});
+
+describe("passesFilter", () => {
+  it.each([
+    [undefined, "message", 0, true],
+    [{}, "message", 0, true],
+    [{ minPriority: 3 }, "message", 2, false],
+    [{ minPriority: 3 }, "message", 3, true],
+    [{ types: ["message"] }, "status", 9, false],
+    [{ types: ["message", "status"], minPriority: 7 }, "status", 7, true],
+    [{ types: ["message", "status"], minPriority: 7 }, "status", 6, false],
+    [{ types: [] }, "other", 5, true],
+  ])("filter %j, event %s at %i → %s", (filter, type, priority, expected) => {
+    expect(passesFilter(filter, { type, priority })).toBe(expected);
   });
 });

@@ -1,36 +1,44 @@
 /**
- * Filtered subscriptions without per-socket work: a filter is encoded in the name of the
- * room the socket joins, and an event is emitted to every room whose filter it passes.
- * The adapter then delivers each event once per socket, on every node.
+ * Filtered subscriptions, matched on the node that holds the socket.
  *
- *   no filter                     → `<stream>`
- *   minPriority m (m ≥ 1) only    → `<stream>|*|<m>`
- *   types [t…], minPriority m     → `<stream>|<t>|<m>` for each t
- *
- * `|` can occur neither in a stream name nor in an event type, so no filter room can be
- * forged from input.
+ * Every event is broadcast to exactly one room, its stream, so the sharded Redis adapter
+ * carries it on that stream's own channel to the nodes that have a subscriber, once. The
+ * emitter names what the event is in a tag passed as an `except` room (`eventTag`): rooms
+ * in `except` travel with the broadcast, and no socket ever joins a room whose name starts
+ * with U+0001, so the tag excludes nobody by itself. The receiving node's adapter
+ * (@roomcast/cluster `withEventFilter`) reads the tag back (`parseEventTag`) and writes the
+ * packet, encoded once, to each socket of the room whose filter `passesFilter` — the same
+ * function a replay uses, so live and replayed events are filtered alike.
  */
-import { PRIORITY_MIN } from "./channels";
 import type { EventEnvelope } from "./envelope";
 import type { SubscriptionFilter } from "./events";
 
-export function filterRooms(stream: string, filter: SubscriptionFilter): string[] {
-  const min = filter.minPriority ?? PRIORITY_MIN;
-  if (filter.types === undefined || filter.types.length === 0) {
-    return min <= PRIORITY_MIN ? [stream] : [`${stream}|*|${min}`];
+export type EventFacts = Pick<EventEnvelope, "type" | "priority" | "source">;
+
+const TAG_PREFIX = "\u0001event:";
+
+/** The `except` tag the emitter adds to an event's broadcast. */
+export function eventTag(event: EventFacts): string {
+  return TAG_PREFIX + JSON.stringify([event.type, event.priority, event.source]);
+}
+
+/** The facts of an event tag, or undefined if `room` is not one (or is malformed). */
+export function parseEventTag(room: string): EventFacts | undefined {
+  if (!room.startsWith(TAG_PREFIX)) return undefined;
+  try {
+    const value: unknown = JSON.parse(room.slice(TAG_PREFIX.length));
+    if (!Array.isArray(value) || value.length !== 3) return undefined;
+    const [type, priority, source] = value as unknown[];
+    if (typeof type !== "string" || typeof priority !== "number" || typeof source !== "string") return undefined;
+    return { type, priority, source };
+  } catch {
+    return undefined;
   }
-  return [...new Set(filter.types)].map((type) => `${stream}|${type}|${min}`);
 }
 
-/** Every room an event of this stream, type and priority must be emitted to. */
-export function deliveryRooms(stream: string, type: string, priority: number): string[] {
-  const rooms = [stream, `${stream}|${type}|${PRIORITY_MIN}`];
-  for (let m = PRIORITY_MIN + 1; m <= priority; m++) rooms.push(`${stream}|*|${m}`, `${stream}|${type}|${m}`);
-  return rooms;
-}
-
-/** The same decision for one event, for events sent to one socket (replay). */
-export function passesFilter(filter: SubscriptionFilter, event: Pick<EventEnvelope, "type" | "priority">): boolean {
+/** Whether an event passes a subscription's filter (undefined: no filter, everything passes). */
+export function passesFilter(filter: SubscriptionFilter | undefined, event: Pick<EventFacts, "type" | "priority">): boolean {
+  if (filter === undefined) return true;
   if (filter.minPriority !== undefined && event.priority < filter.minPriority) return false;
   if (filter.types !== undefined && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
   return true;

@@ -6,4 +6,5 @@ export * from "./payloads";
 export * from "./events";
 export * from "./filters";
 export * from "./product";
+export * from "./event-limits";
 export * from "./limits";

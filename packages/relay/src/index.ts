@@ -1,3 +1,14 @@
-export { createRelay, RELAY_PARTITIONS, type Relay, type RelayDeps, type RelayHooks, type RelayOptions, type RoundResult } from "./relay";
+export {
+  createRelay,
+  RELAY_DEFAULTS,
+  RELAY_PARTITIONS,
+  relayMemberId,
+  shareOf,
+  type Relay,
+  type RelayDeps,
+  type RelayHooks,
+  type RelayOptions,
+  type RoundResult,
+} from "./relay";
 export { serverEmitter, type RelayEmitter } from "./emitter";
 export { createRetentionWorker, type RetentionWorkerOptions } from "./retention";

@@ -1,60 +1,79 @@
 /**
  * The outbox relay: committed outbox rows → room emits, at least once, per stream in
- * offset order.
+ * offset order, shared by any number of relay processes.
  *
- * A round runs in one transaction: take every relay partition lock that is free
- * (pg_try_advisory_xact_lock, see @roomcast/db partition-lock), read a batch of unpublished
- * events of those partitions in (stream, offset) order, emit them, flush the emitter, mark
- * them published, commit. Two relays never emit one stream at once; a relay that dies
- * mid-round leaves its rows unpublished and its locks vanish with its connection, so the
- * next round of another relay emits them again (duplicates only on the wire).
+ * Sharing: every relay heartbeats into the outbox's member list (at most every
+ * `heartbeatMs`, inside a round); the live members, sorted by id, split the partitions —
+ * member i of n owns the partitions p with p % n = i (`shareOf`). A relay only tries its
+ * own share's locks, so two relays each get about half of the work; a relay that dies
+ * stops heartbeating and its share moves to the others once its entry is `memberTtlMs`
+ * old (a stopping relay leaves the list at once). Views of the membership may differ for
+ * a moment; the partition locks (see @roomcast/db relay-outbox) still keep every stream
+ * with one relay at a time.
+ *
+ * A round, in one transaction: heartbeat when due, take the free locks of this relay's
+ * share and read up to `batchSize` pending events (one statement), emit them in order,
+ * flush the emitter, mark the emitted ones (one statement), commit. A relay that dies
+ * mid-round leaves its rows pending and its locks vanish with its connection, so another
+ * relay emits them again (duplicates only on the wire; the SDK drops them).
  *
  * Failures:
  * - the emitter, Redis or the database failing: the round rolls back, nothing is marked,
  *   and the relay retries in place with exponential backoff (it never stops on its own);
- * - one event failing (it cannot be encoded, or is over `maxEventBytes`): its attempt is
- *   counted, its stream stops for this round (order is kept), the rest go on; after
+ * - one event failing (it cannot become an envelope — unknown channel, data too large or
+ *   too deep, unparseable — or the emitter throws on it): its attempt is counted, its
+ *   stream stops for this round (order is kept), every other stream goes on; after
  *   `maxAttempts` it is quarantined with the reason, counted in `onQuarantine`, and a
  *   `roomcast.quarantined` placeholder takes its offset so subscribers see no gap.
  *
- * Wake-up: LISTEN/NOTIFY through `db.listen`, with a poll every `pollIntervalMs`, so a
+ * Wake-up: LISTEN/NOTIFY through `outbox.listen`, with a poll every `pollIntervalMs`, so a
  * lost notification (or a lost LISTEN connection) delays an event by at most that much.
  */
-import {
-  fetchUnpublished,
-  markPublished,
-  OUTBOX_CHANNEL,
-  quarantine,
-  recordAttempt,
-  RELAY_LOCK_KEY,
-  type Db,
-  type DbTransaction,
-  type StreamProgress,
-} from "@roomcast/db";
-import { quarantinePlaceholder, type EventEnvelope } from "@roomcast/protocol";
+import { randomBytes } from "node:crypto";
+import { RELAY_PARTITIONS, type PendingEvent, type RelayOutbox, type RelayRound } from "@roomcast/db";
+import type { EventEnvelope } from "@roomcast/protocol";
 import type { Logger } from "pino";
-import { Prisma } from "@roomcast/db";
 import type { RelayEmitter } from "./emitter";
+import { buildEnvelope, placeholderFor } from "./pending-envelope";
 import { createWakeup } from "./wakeup";
 
-/** Fixed for every relay of a deployment: relays with different counts could share a stream. */
-export const RELAY_PARTITIONS = 32;
+export { RELAY_PARTITIONS };
 
 export interface RelayOptions {
+  /** This relay's id among the members: unique per process (e.g. `<node>-<random>`). */
+  memberId: string;
+  /** Longest a committed event waits when a NOTIFY is lost, in milliseconds. */
   pollIntervalMs: number;
+  /** Most events one round reads. */
   batchSize: number;
+  /** Failed emit attempts before an event is quarantined. */
   maxAttempts: number;
-  /** Largest serialized event the relay emits; larger ones fail and are quarantined. */
-  maxEventBytes?: number;
+  /** How often the relay renews its membership, in milliseconds. */
+  heartbeatMs?: number;
+  /** A member not seen for this long is dead and its share moves, in milliseconds. */
+  memberTtlMs?: number;
+  /** Longest the emitter's flush may take before the round fails, in milliseconds. */
+  flushTimeoutMs?: number;
   /** Backoff after a failed round: from `minBackoffMs`, doubling, up to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
 }
 
+/** The defaults of every optional option, in one place. */
+export const RELAY_DEFAULTS = {
+  heartbeatMs: 250,
+  memberTtlMs: 1_000,
+  flushTimeoutMs: 5_000,
+  minBackoffMs: 100,
+  maxBackoffMs: 5_000,
+} as const;
+
 export interface RelayHooks {
   onEmitted?(count: number): void;
-  onQuarantine?(event: EventEnvelope, reason: string): void;
+  onQuarantine?(event: PendingEvent, reason: string): void;
   onRoundFailed?(error: unknown): void;
+  /** After every committed round: how long it took and how many events it emitted. */
+  onRound?(durationMs: number, emitted: number): void;
 }
 
 export interface RoundResult {
@@ -71,116 +90,160 @@ export interface Relay {
 }
 
 export interface RelayDeps {
-  db: Db;
+  outbox: RelayOutbox;
   emitter: RelayEmitter;
   logger: Logger;
   hooks?: RelayHooks;
 }
 
-export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
-  const { db, emitter, hooks = {} } = deps;
-  const logger = deps.logger.child({ worker: "relay" });
-  const maxEventBytes = options.maxEventBytes ?? 1024 * 1024;
-  const partitionIds = Array.from({ length: RELAY_PARTITIONS }, (_, i) => i);
+/** A member id for one relay process: its node id and a random suffix (a restart is a new member). */
+export function relayMemberId(nodeId: string): string {
+  return `${nodeId}-${randomBytes(4).toString("hex")}`;
+}
 
-  async function lockFreePartitions(tx: DbTransaction): Promise<number[]> {
-    const ids = Prisma.join(partitionIds.map((p) => Prisma.sql`(${p}::int)`));
-    const rows = await tx.$queryRaw<Array<{ p: number }>>`
-      SELECT v.p FROM (VALUES ${ids}) AS v(p) WHERE pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::int, v.p)`;
-    return rows.map((row) => row.p);
+/** The partitions member `me` owns among `members` (sorted ids): p with p % n = index. */
+export function shareOf(members: readonly string[], me: string, partitions = RELAY_PARTITIONS): number[] {
+  const index = members.indexOf(me);
+  const n = members.length;
+  if (index < 0) return [];
+  const share: number[] = [];
+  for (let p = index; p < partitions; p += n) share.push(p);
+  return share;
+}
+
+export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
+  const { outbox, emitter, hooks = {} } = deps;
+  const settings = { ...RELAY_DEFAULTS, ...definedOnly(options) };
+  const logger = deps.logger.child({ worker: "relay", member: options.memberId });
+  let share: number[] = [];
+  let lastHeartbeat = Number.NEGATIVE_INFINITY;
+  let rounds = 0;
+
+  async function renewMembership(tx: RelayRound): Promise<void> {
+    const members = await tx.heartbeat(options.memberId, settings.memberTtlMs);
+    const next = shareOf(members, options.memberId);
+    if (next.length !== share.length || next.some((p, i) => p !== share[i])) {
+      logger.info({ members: members.length, partitions: next.length }, "relay share changed");
+    }
+    share = next;
   }
 
   /** Emits one event, or returns why it cannot be emitted. */
-  function emitOne(envelope: EventEnvelope): string | undefined {
+  function emitOne(event: PendingEvent): string | undefined {
+    const built = buildEnvelope(event);
+    if (!built.ok) return built.problem;
     try {
-      const size = Buffer.byteLength(JSON.stringify(envelope));
-      if (size > maxEventBytes) return `event is ${size} bytes, over the ${maxEventBytes}-byte limit`;
-      emitter.emit(envelope);
+      emitter.emit(built.envelope);
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
   }
 
+  async function fail(tx: RelayRound, event: PendingEvent, problem: string): Promise<"quarantined" | "retry"> {
+    const attempts = await tx.recordFailure(event, problem);
+    if (attempts < options.maxAttempts) {
+      logger.warn({ stream: event.stream, offset: event.offset, attempts, reason: problem }, "event could not be emitted");
+      return "retry";
+    }
+    const reason = `failed ${attempts} attempts: ${problem}`;
+    await tx.quarantine(event, reason);
+    const placeholder: EventEnvelope | undefined = placeholderFor(event);
+    if (placeholder !== undefined) emitter.emit(placeholder);
+    hooks.onQuarantine?.(event, reason);
+    logger.error({ stream: event.stream, offset: event.offset, id: event.id, reason }, "event quarantined");
+    return "quarantined";
+  }
+
   async function round(): Promise<RoundResult> {
-    return db.prisma.$transaction(
-      async (tx) => {
-        const locked = await lockFreePartitions(tx);
-        if (locked.length === 0) return { emitted: 0, more: false };
-        const pending = await fetchUnpublished(tx, { partitions: RELAY_PARTITIONS, partitionIds: locked, limit: options.batchSize });
-        const progress = new Map<string, number>();
-        const stopped = new Set<string>();
-        let emitted = 0;
-        for (const { envelope } of pending) {
-          if (stopped.has(envelope.stream)) continue;
-          const failure = emitOne(envelope);
-          if (failure === undefined) {
-            progress.set(envelope.stream, envelope.offset);
-            emitted++;
-            continue;
-          }
-          const attempts = await recordAttempt(tx, envelope.id, failure);
-          if (attempts >= options.maxAttempts) {
-            await quarantine(tx, envelope.id, failure);
-            emitter.emit(quarantinePlaceholder(envelope));
-            hooks.onQuarantine?.(envelope, failure);
-            logger.error({ stream: envelope.stream, offset: envelope.offset, id: envelope.id, reason: failure }, "event quarantined");
-            progress.set(envelope.stream, envelope.offset);
-          } else {
-            logger.warn({ stream: envelope.stream, offset: envelope.offset, attempts, reason: failure }, "event could not be emitted");
-            stopped.add(envelope.stream);
-          }
-        }
-        await emitter.flush();
-        const marks: StreamProgress[] = [...progress].map(([stream, offset]) => ({ stream, offset }));
-        await markPublished(tx, marks);
-        hooks.onEmitted?.(emitted);
-        return { emitted, more: pending.length >= options.batchSize && stopped.size === 0 };
-      },
-      { maxWait: 10_000, timeout: 60_000 },
-    );
+    const started = Date.now();
+    const heartbeatDue = started - lastHeartbeat >= settings.heartbeatMs;
+    const result = await outbox.round(async (tx) => {
+      if (heartbeatDue) await renewMembership(tx);
+      if (share.length === 0) return { emitted: 0, more: false };
+      const offset = rounds++ % share.length;
+      const order = [...share.slice(offset), ...share.slice(0, offset)];
+      const pending = await tx.lockAndRead(order, options.batchSize);
+      const emitted: PendingEvent[] = [];
+      const stopped = new Set<string>();
+      for (const event of pending) {
+        if (stopped.has(event.stream)) continue;
+        const problem = emitOne(event);
+        if (problem === undefined) emitted.push(event);
+        else if ((await fail(tx, event, problem)) === "retry") stopped.add(event.stream);
+      }
+      await bounded(emitter.flush(), settings.flushTimeoutMs, "emitter flush");
+      await tx.markEmitted(emitted);
+      return { emitted: emitted.length, more: pending.length >= options.batchSize && stopped.size === 0 };
+    });
+    if (heartbeatDue) lastHeartbeat = started;
+    hooks.onEmitted?.(result.emitted);
+    hooks.onRound?.(Date.now() - started, result.emitted);
+    return result;
   }
 
   async function run(signal: AbortSignal): Promise<void> {
     const wakeup = createWakeup();
-    const minBackoff = options.minBackoffMs ?? 100;
-    const maxBackoff = options.maxBackoffMs ?? 5_000;
-    let backoff = minBackoff;
+    let backoff = settings.minBackoffMs;
     let listener: { close(): Promise<void> } | undefined;
     let listening = false;
 
     const listen = async (): Promise<void> => {
       if (listening || signal.aborted) return;
       try {
-        listener = await db.listen(OUTBOX_CHANNEL, () => wakeup.notify(), (error) => {
-          listening = false;
-          logger.warn({ err: error.message }, "LISTEN connection lost; polling until it is back");
-        });
+        listener = await outbox.listen(
+          () => wakeup.notify(),
+          (error) => {
+            listening = false;
+            logger.warn({ err: error.message }, "LISTEN connection lost; polling until it is back");
+          },
+        );
         listening = true;
       } catch (error) {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, "LISTEN failed; polling");
+        logger.warn({ err: errorMessage(error) }, "LISTEN failed; polling");
       }
     };
 
     logger.info({ partitions: RELAY_PARTITIONS, pollIntervalMs: options.pollIntervalMs }, "relay started");
+    // Idle relays still wake for their heartbeat, so they keep their share.
+    const idleWaitMs = Math.min(options.pollIntervalMs, settings.heartbeatMs);
     while (!signal.aborted) {
       await listen();
       try {
         const result = await round();
-        backoff = minBackoff;
-        if (!result.more) await wakeup.wait(options.pollIntervalMs, signal);
+        backoff = settings.minBackoffMs;
+        if (!result.more) await wakeup.wait(idleWaitMs, signal);
       } catch (error) {
         hooks.onRoundFailed?.(error);
-        logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: backoff }, "relay round failed");
+        logger.warn({ err: errorMessage(error), retryInMs: backoff }, "relay round failed");
         await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, maxBackoff);
+        backoff = Math.min(backoff * 2, settings.maxBackoffMs);
       }
     }
     await listener?.close().catch(() => undefined);
+    await bounded(outbox.leave(options.memberId), settings.flushTimeoutMs, "leave").catch((error: unknown) =>
+      logger.warn({ err: errorMessage(error) }, "could not leave the relay members; the share moves when the entry expires"),
+    );
     logger.info("relay stopped");
   }
 
   return { run, round };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,19 +1,23 @@
 /**
  * `subscribe` and `unsubscribe`.
  *
- * Ordering that makes resume lossless: the socket joins the stream's rooms *before* the
+ * Ordering that makes resume lossless: the socket joins the stream's room *before* the
  * catch-up read, so an event committed after the read is emitted live to it, and one
  * committed before is in the read. The same event may arrive both ways; the SDK drops the
- * second. If the read fails the rooms are left again, so a failed subscribe changes nothing.
+ * second. If the read fails the room is left again, so a failed subscribe changes nothing.
+ *
+ * A socket joins one room per stream whatever its filter; the filter is kept in
+ * `socket.data.filters` and matched by this node's adapter for live events
+ * (@roomcast/cluster withEventFilter) and here for the replay, by the same `passesFilter`.
  */
 import {
   err,
-  filterRooms,
   passesFilter,
   streamName,
   subscribeSchema,
   unsubscribeSchema,
   type SubscribeOk,
+  type SubscriptionFilter,
   type UnsubscribeOk,
 } from "@roomcast/protocol";
 import type { Logger } from "pino";
@@ -34,23 +38,21 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
       if (!decision.allowed) return reply(err("forbidden", decision.reason));
 
       const stream = streamName({ tenant: principal.tenant, channel, topic });
-      const filter = { types, minPriority };
+      const filter = types === undefined && minPriority === undefined ? undefined : { types, minPriority };
+      const joined = socket.rooms.has(stream);
       const previous = socket.data.filters[stream];
-      const rooms = filterRooms(stream, filter);
-      await socket.join(rooms);
+      setFilter(socket, stream, filter);
+      await socket.join(stream);
 
       let catchUp: CatchUp;
       try {
         catchUp = await store.catchUp(stream, since);
       } catch (error) {
         logger.warn({ err: error, stream }, "catch-up read failed");
-        await leave(socket, rooms.filter((room) => previous === undefined || !filterRooms(stream, previous).includes(room)));
+        if (!joined) await socket.leave(stream);
+        setFilter(socket, stream, previous);
         return reply(err("unavailable", "event storage is unavailable, retry later"));
       }
-      if (previous !== undefined) {
-        await leave(socket, filterRooms(stream, previous).filter((room) => !rooms.includes(room)));
-      }
-      socket.data.filters[stream] = filter;
 
       let replayed = 0;
       for (const event of catchUp.events) {
@@ -67,18 +69,16 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
       const parsed = unsubscribeSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
       const stream = streamName({ tenant: principal.tenant, ...parsed.data });
-      const filter = socket.data.filters[stream];
-      if (filter !== undefined) {
-        await leave(socket, filterRooms(stream, filter));
-        delete socket.data.filters[stream];
-      }
+      await socket.leave(stream);
+      delete socket.data.filters[stream];
       reply({ ok: true, stream });
     }),
   );
 }
 
-async function leave(socket: GatewaySocket, rooms: readonly string[]): Promise<void> {
-  for (const room of rooms) await socket.leave(room);
+function setFilter(socket: GatewaySocket, stream: string, filter: SubscriptionFilter | undefined): void {
+  if (filter === undefined) delete socket.data.filters[stream];
+  else socket.data.filters[stream] = filter;
 }
 
 /** A short, stable description of what was wrong, without echoing the input back. */

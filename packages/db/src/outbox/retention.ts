@@ -1,17 +1,19 @@
 /**
- * Retention: deletes events that were emitted (or quarantined) and are either older than
- * a cut-off or more than `maxPerStream` offsets behind their stream's head. Unpublished
- * events are never deleted. Deletion runs in batches of `batchSize` rows, each its own
- * short statement, so it never holds many locks or a long transaction; stop it with
- * `signal` or `maxBatches`. Because events are published in offset order with a
- * non-decreasing published_at, what is deleted from a stream is always a prefix, which
- * is what `streamPosition().oldestRetainedOffset` relies on. `streams` rows are kept:
+ * Retention: deletes events that were emitted (or quarantined) — at or below their
+ * stream's published cursor — and are either older than a cut-off or more than
+ * `maxPerStream` offsets behind their stream's head. Unpublished events are never
+ * deleted; quarantined ones go by their quarantine time. Deletion runs in batches of
+ * `batchSize` rows, each its own short statement, so it never holds many locks or a long
+ * transaction; stop it with `signal` or `maxBatches`. Because created_at never decreases
+ * with the offset within a stream (it is taken under the stream lock) and the cursor only
+ * moves up, what is deleted from a stream is always a prefix, which is what
+ * `streamPosition().oldestRetainedOffset` relies on. `streams` rows are kept:
  * their last_offset must survive so offsets never restart.
  */
 import type { PrismaClient } from "../generated/prisma/client";
 
 export interface RetentionOptions {
-  /** Delete events published or quarantined before this instant. */
+  /** Delete emitted events created, and quarantined events set aside, before this instant. */
   before: Date;
   /** Also delete handled events more than this many offsets behind their stream's head. */
   maxPerStream?: number | undefined;
@@ -38,7 +40,9 @@ export async function deleteExpiredEvents(prisma: PrismaClient, options: Retenti
   const phases: Array<() => Promise<number>> = [
     () => prisma.$executeRaw`
       DELETE FROM outbox_events WHERE id IN (
-        SELECT id FROM outbox_events WHERE published_at < ${before} LIMIT ${batchSize}::int)`,
+        SELECT o.id FROM outbox_events o JOIN stream_cursors c ON c.stream_id = o.stream
+        WHERE o.created_at < ${before} AND o.stream_offset <= c.published_offset AND o.quarantined_at IS NULL
+        LIMIT ${batchSize}::int)`,
     () => prisma.$executeRaw`
       DELETE FROM outbox_events WHERE id IN (
         SELECT id FROM outbox_events WHERE quarantined_at < ${before} LIMIT ${batchSize}::int)`,
@@ -47,10 +51,12 @@ export async function deleteExpiredEvents(prisma: PrismaClient, options: Retenti
     phases.push(
       () => prisma.$executeRaw`
         DELETE FROM outbox_events WHERE id IN (
-          SELECT o.id FROM streams s JOIN outbox_events o ON o.stream = s.id
+          SELECT o.id FROM streams s
+          JOIN stream_cursors c ON c.stream_id = s.id
+          JOIN outbox_events o ON o.stream = s.id
           WHERE s.last_offset > ${maxPerStream}::bigint
             AND o.stream_offset <= s.last_offset - ${maxPerStream}::bigint
-            AND (o.published_at IS NOT NULL OR o.quarantined_at IS NOT NULL)
+            AND o.stream_offset <= c.published_offset
           LIMIT ${batchSize}::int)`,
     );
   }

@@ -9,9 +9,7 @@ import { createDb } from "../create-db";
 import type { OutboxEventInput } from "../event-input";
 import { migrate } from "../migrate/migrate";
 import { OUTBOX_CHANNEL } from "../notify-channel";
-import { fetchUnpublished } from "../outbox/fetch-unpublished";
-import { markPublished } from "../outbox/mark-published";
-import { tryLockPartition } from "../outbox/partition-lock";
+import { createRelayOutbox, RELAY_PARTITIONS } from "../outbox/relay-outbox";
 import { readStream } from "../outbox/read-stream";
 import { deleteExpiredEvents } from "../outbox/retention";
 import { streamPosition } from "../outbox/stream-position";
@@ -55,19 +53,21 @@ async function main(dataDir: string): Promise<void> {
     await db.prisma.$transaction((tx) => publish(tx, event("s2", "other")));
 
     const replay = await readStream(db.prisma, { stream: "embedded:chat:s1", after: 8, limit: 100 });
-    const relayed = await db.prisma.$transaction(async (tx) => {
-      const locked = await tryLockPartition(tx, 0, 1);
-      const pending = await fetchUnpublished(tx, { partitions: 1, partitionIds: [0], limit: 100 });
-      const marked = await markPublished(tx, [{ stream: "embedded:chat:s1", offset: 11 }]);
-      return { locked, pending: pending.map((p) => `${p.envelope.stream}#${p.envelope.offset}`), marked };
+    const outbox = createRelayOutbox(db);
+    const relayed = await outbox.round(async (round) => {
+      const members = await round.heartbeat("embedded-relay", 1000);
+      const pending = await round.lockAndRead(Array.from({ length: RELAY_PARTITIONS }, (_, p) => p), 100);
+      await round.markEmitted(pending.filter((p) => p.stream === "embedded:chat:s1"));
+      return { members, pending: pending.map((p) => `${p.stream}#${p.offset}`).sort() };
     });
+    const left = await outbox.round((round) => round.lockAndRead(Array.from({ length: RELAY_PARTITIONS }, (_, p) => p), 100));
     const retention = await deleteExpiredEvents(db.prisma, { before: new Date(Date.now() + 60_000), maxPerStream: 5, batchSize: 4 });
     const positions = {
       s1: await streamPosition(db.prisma, "embedded:chat:s1"),
       s2: await streamPosition(db.prisma, "embedded:chat:s2"),
     };
     // Notifications are delivered after commit; wait (bounded) for the last one.
-    for (let i = 0; i < 200 && !notified.includes("embedded:chat:s2"); i += 1) await sleep(5);
+    for (let i = 0; i < 200 && notified.length < 12; i += 1) await sleep(5);
 
     const report = {
       applied: migrations.applied,
@@ -76,9 +76,10 @@ async function main(dataDir: string): Promise<void> {
       afterRollback: afterRollback.offset,
       replay: replay.map((e) => ({ offset: e.offset, data: e.data, stream: e.stream, ts: e.ts })),
       relayed,
+      left: left.map((p) => `${p.stream}#${p.offset}`),
       retention,
       positions,
-      notified: [...new Set(notified)],
+      notified: notified.length,
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {

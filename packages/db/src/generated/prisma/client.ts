@@ -60,9 +60,29 @@ export type Stream = Prisma.StreamModel
 export type StreamCursor = Prisma.StreamCursorModel
 /**
  * Model OutboxEvent
- * The transactional outbox: an event exists once its row commits.
+ * The transactional outbox: an event exists once its row commits. Rows are history for
+ * catch-up until retention; what the relay still has to emit is `outbox_pending`.
+ * CHECK constraints (migration 20261201071427_relay_scale_out) refuse at insert time what
+ * the relay could never emit: an unknown channel, a malformed stream name, a stream that
+ * does not match its tenant/channel/topic, a priority or type out of range, oversize data.
  */
 export type OutboxEvent = Prisma.OutboxEventModel
+/**
+ * Model OutboxPending
+ * What the relay still has to emit: one row per committed outbox event not yet emitted
+ * nor quarantined, written by the `outbox_events_enqueue` trigger in the writer's own
+ * transaction (so an SQL producer gets it too) and deleted by the relay when it marks.
+ * `seq` is assigned after the writer holds its stream's row lock, so within a stream it
+ * follows the offset; a relay reads one partition in `seq` order, O(batch) per round
+ * however long the backlog, and never re-reads what it already published.
+ */
+export type OutboxPending = Prisma.OutboxPendingModel
+/**
+ * Model RelayMember
+ * Live relay processes: each upserts its row every heartbeat; the live members, sorted
+ * by id, split the partitions (member i of n owns the partitions p with p % n = i).
+ */
+export type RelayMember = Prisma.RelayMemberModel
 /**
  * Model User
  * A console user (agent or admin) who signs in with a password (bcrypt hash).
@@ -96,3 +116,10 @@ export type Document = Prisma.DocumentModel
  * when `lastRunAt` is at least one interval old, so N nodes run it once per interval.
  */
 export type JobLease = Prisma.JobLeaseModel
+/**
+ * Model TenantLimits
+ * Per-tenant overrides of the quotas (packages/config: ROOMCAST_TENANT_* and
+ * ROOMCAST_RATE_LIMIT_EVENTS are the defaults); a null column takes the default. No
+ * foreign key: a tenant that exists only in its tokens (no `tenants` row) may have limits.
+ */
+export type TenantLimits = Prisma.TenantLimitsModel

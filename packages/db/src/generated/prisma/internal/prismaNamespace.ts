@@ -401,12 +401,15 @@ export const ModelName = {
   Stream: 'Stream',
   StreamCursor: 'StreamCursor',
   OutboxEvent: 'OutboxEvent',
+  OutboxPending: 'OutboxPending',
+  RelayMember: 'RelayMember',
   User: 'User',
   ChatSession: 'ChatSession',
   ChatMessage: 'ChatMessage',
   IdempotencyKey: 'IdempotencyKey',
   Document: 'Document',
-  JobLease: 'JobLease'
+  JobLease: 'JobLease',
+  TenantLimits: 'TenantLimits'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -422,7 +425,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "stream" | "streamCursor" | "outboxEvent" | "user" | "chatSession" | "chatMessage" | "idempotencyKey" | "document" | "jobLease"
+    modelProps: "tenant" | "stream" | "streamCursor" | "outboxEvent" | "outboxPending" | "relayMember" | "user" | "chatSession" | "chatMessage" | "idempotencyKey" | "document" | "jobLease" | "tenantLimits"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -719,6 +722,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.OutboxEventCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.OutboxEventCountAggregateOutputType> | number
+        }
+      }
+    }
+    OutboxPending: {
+      payload: Prisma.$OutboxPendingPayload<ExtArgs>
+      fields: Prisma.OutboxPendingFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.OutboxPendingFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.OutboxPendingFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>
+        }
+        findFirst: {
+          args: Prisma.OutboxPendingFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.OutboxPendingFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>
+        }
+        findMany: {
+          args: Prisma.OutboxPendingFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>[]
+        }
+        create: {
+          args: Prisma.OutboxPendingCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>
+        }
+        createMany: {
+          args: Prisma.OutboxPendingCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.OutboxPendingCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>[]
+        }
+        delete: {
+          args: Prisma.OutboxPendingDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>
+        }
+        update: {
+          args: Prisma.OutboxPendingUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>
+        }
+        deleteMany: {
+          args: Prisma.OutboxPendingDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.OutboxPendingUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.OutboxPendingUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>[]
+        }
+        upsert: {
+          args: Prisma.OutboxPendingUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$OutboxPendingPayload>
+        }
+        aggregate: {
+          args: Prisma.OutboxPendingAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateOutboxPending>
+        }
+        groupBy: {
+          args: Prisma.OutboxPendingGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OutboxPendingGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.OutboxPendingCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.OutboxPendingCountAggregateOutputType> | number
+        }
+      }
+    }
+    RelayMember: {
+      payload: Prisma.$RelayMemberPayload<ExtArgs>
+      fields: Prisma.RelayMemberFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RelayMemberFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RelayMemberFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>
+        }
+        findFirst: {
+          args: Prisma.RelayMemberFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RelayMemberFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>
+        }
+        findMany: {
+          args: Prisma.RelayMemberFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>[]
+        }
+        create: {
+          args: Prisma.RelayMemberCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>
+        }
+        createMany: {
+          args: Prisma.RelayMemberCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RelayMemberCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>[]
+        }
+        delete: {
+          args: Prisma.RelayMemberDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>
+        }
+        update: {
+          args: Prisma.RelayMemberUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>
+        }
+        deleteMany: {
+          args: Prisma.RelayMemberDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RelayMemberUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RelayMemberUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>[]
+        }
+        upsert: {
+          args: Prisma.RelayMemberUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RelayMemberPayload>
+        }
+        aggregate: {
+          args: Prisma.RelayMemberAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRelayMember>
+        }
+        groupBy: {
+          args: Prisma.RelayMemberGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RelayMemberGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RelayMemberCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RelayMemberCountAggregateOutputType> | number
         }
       }
     }
@@ -1166,6 +1317,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    TenantLimits: {
+      payload: Prisma.$TenantLimitsPayload<ExtArgs>
+      fields: Prisma.TenantLimitsFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TenantLimitsFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TenantLimitsFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>
+        }
+        findFirst: {
+          args: Prisma.TenantLimitsFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TenantLimitsFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>
+        }
+        findMany: {
+          args: Prisma.TenantLimitsFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>[]
+        }
+        create: {
+          args: Prisma.TenantLimitsCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>
+        }
+        createMany: {
+          args: Prisma.TenantLimitsCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TenantLimitsCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>[]
+        }
+        delete: {
+          args: Prisma.TenantLimitsDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>
+        }
+        update: {
+          args: Prisma.TenantLimitsUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>
+        }
+        deleteMany: {
+          args: Prisma.TenantLimitsDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TenantLimitsUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TenantLimitsUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>[]
+        }
+        upsert: {
+          args: Prisma.TenantLimitsUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TenantLimitsPayload>
+        }
+        aggregate: {
+          args: Prisma.TenantLimitsAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTenantLimits>
+        }
+        groupBy: {
+          args: Prisma.TenantLimitsGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TenantLimitsGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TenantLimitsCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TenantLimitsCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1251,12 +1476,29 @@ export const OutboxEventScalarFieldEnum = {
   attempts: 'attempts',
   lastError: 'lastError',
   createdAt: 'createdAt',
-  publishedAt: 'publishedAt',
   quarantinedAt: 'quarantinedAt',
   quarantineReason: 'quarantineReason'
 } as const
 
 export type OutboxEventScalarFieldEnum = (typeof OutboxEventScalarFieldEnum)[keyof typeof OutboxEventScalarFieldEnum]
+
+
+export const OutboxPendingScalarFieldEnum = {
+  seq: 'seq',
+  partition: 'partition',
+  stream: 'stream',
+  offset: 'offset'
+} as const
+
+export type OutboxPendingScalarFieldEnum = (typeof OutboxPendingScalarFieldEnum)[keyof typeof OutboxPendingScalarFieldEnum]
+
+
+export const RelayMemberScalarFieldEnum = {
+  id: 'id',
+  seenAt: 'seenAt'
+} as const
+
+export type RelayMemberScalarFieldEnum = (typeof RelayMemberScalarFieldEnum)[keyof typeof RelayMemberScalarFieldEnum]
 
 
 export const UserScalarFieldEnum = {
@@ -1308,6 +1550,7 @@ export const IdempotencyKeyScalarFieldEnum = {
   source: 'source',
   key: 'key',
   result: 'result',
+  requestHash: 'requestHash',
   createdAt: 'createdAt'
 } as const
 
@@ -1334,6 +1577,17 @@ export const JobLeaseScalarFieldEnum = {
 } as const
 
 export type JobLeaseScalarFieldEnum = (typeof JobLeaseScalarFieldEnum)[keyof typeof JobLeaseScalarFieldEnum]
+
+
+export const TenantLimitsScalarFieldEnum = {
+  tenantId: 'tenantId',
+  maxConnections: 'maxConnections',
+  eventsPerSecond: 'eventsPerSecond',
+  socketEvents: 'socketEvents',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TenantLimitsScalarFieldEnum = (typeof TenantLimitsScalarFieldEnum)[keyof typeof TenantLimitsScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1642,12 +1896,15 @@ export type GlobalOmitConfig = {
   stream?: Prisma.StreamOmit
   streamCursor?: Prisma.StreamCursorOmit
   outboxEvent?: Prisma.OutboxEventOmit
+  outboxPending?: Prisma.OutboxPendingOmit
+  relayMember?: Prisma.RelayMemberOmit
   user?: Prisma.UserOmit
   chatSession?: Prisma.ChatSessionOmit
   chatMessage?: Prisma.ChatMessageOmit
   idempotencyKey?: Prisma.IdempotencyKeyOmit
   document?: Prisma.DocumentOmit
   jobLease?: Prisma.JobLeaseOmit
+  tenantLimits?: Prisma.TenantLimitsOmit
 }
 
 /* Types for Logging */

@@ -55,12 +55,15 @@ export const ModelName = {
   Stream: 'Stream',
   StreamCursor: 'StreamCursor',
   OutboxEvent: 'OutboxEvent',
+  OutboxPending: 'OutboxPending',
+  RelayMember: 'RelayMember',
   User: 'User',
   ChatSession: 'ChatSession',
   ChatMessage: 'ChatMessage',
   IdempotencyKey: 'IdempotencyKey',
   Document: 'Document',
-  JobLease: 'JobLease'
+  JobLease: 'JobLease',
+  TenantLimits: 'TenantLimits'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -125,12 +128,29 @@ export const OutboxEventScalarFieldEnum = {
   attempts: 'attempts',
   lastError: 'lastError',
   createdAt: 'createdAt',
-  publishedAt: 'publishedAt',
   quarantinedAt: 'quarantinedAt',
   quarantineReason: 'quarantineReason'
 } as const
 
 export type OutboxEventScalarFieldEnum = (typeof OutboxEventScalarFieldEnum)[keyof typeof OutboxEventScalarFieldEnum]
+
+
+export const OutboxPendingScalarFieldEnum = {
+  seq: 'seq',
+  partition: 'partition',
+  stream: 'stream',
+  offset: 'offset'
+} as const
+
+export type OutboxPendingScalarFieldEnum = (typeof OutboxPendingScalarFieldEnum)[keyof typeof OutboxPendingScalarFieldEnum]
+
+
+export const RelayMemberScalarFieldEnum = {
+  id: 'id',
+  seenAt: 'seenAt'
+} as const
+
+export type RelayMemberScalarFieldEnum = (typeof RelayMemberScalarFieldEnum)[keyof typeof RelayMemberScalarFieldEnum]
 
 
 export const UserScalarFieldEnum = {
@@ -182,6 +202,7 @@ export const IdempotencyKeyScalarFieldEnum = {
   source: 'source',
   key: 'key',
   result: 'result',
+  requestHash: 'requestHash',
   createdAt: 'createdAt'
 } as const
 
@@ -208,6 +229,17 @@ export const JobLeaseScalarFieldEnum = {
 } as const
 
 export type JobLeaseScalarFieldEnum = (typeof JobLeaseScalarFieldEnum)[keyof typeof JobLeaseScalarFieldEnum]
+
+
+export const TenantLimitsScalarFieldEnum = {
+  tenantId: 'tenantId',
+  maxConnections: 'maxConnections',
+  eventsPerSecond: 'eventsPerSecond',
+  socketEvents: 'socketEvents',
+  updatedAt: 'updatedAt'
+} as const
+
+export type TenantLimitsScalarFieldEnum = (typeof TenantLimitsScalarFieldEnum)[keyof typeof TenantLimitsScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -29,6 +29,7 @@ export type IdempotencyKeyMinAggregateOutputType = {
   tenantId: string | null
   source: string | null
   key: string | null
+  requestHash: string | null
   createdAt: Date | null
 }
 
@@ -36,6 +37,7 @@ export type IdempotencyKeyMaxAggregateOutputType = {
   tenantId: string | null
   source: string | null
   key: string | null
+  requestHash: string | null
   createdAt: Date | null
 }
 
@@ -44,6 +46,7 @@ export type IdempotencyKeyCountAggregateOutputType = {
   source: number
   key: number
   result: number
+  requestHash: number
   createdAt: number
   _all: number
 }
@@ -53,6 +56,7 @@ export type IdempotencyKeyMinAggregateInputType = {
   tenantId?: true
   source?: true
   key?: true
+  requestHash?: true
   createdAt?: true
 }
 
@@ -60,6 +64,7 @@ export type IdempotencyKeyMaxAggregateInputType = {
   tenantId?: true
   source?: true
   key?: true
+  requestHash?: true
   createdAt?: true
 }
 
@@ -68,6 +73,7 @@ export type IdempotencyKeyCountAggregateInputType = {
   source?: true
   key?: true
   result?: true
+  requestHash?: true
   createdAt?: true
   _all?: true
 }
@@ -149,6 +155,7 @@ export type IdempotencyKeyGroupByOutputType = {
   source: string
   key: string
   result: runtime.JsonValue | null
+  requestHash: string | null
   createdAt: Date
   _count: IdempotencyKeyCountAggregateOutputType | null
   _min: IdempotencyKeyMinAggregateOutputType | null
@@ -178,6 +185,7 @@ export type IdempotencyKeyWhereInput = {
   source?: Prisma.StringFilter<"IdempotencyKey"> | string
   key?: Prisma.StringFilter<"IdempotencyKey"> | string
   result?: Prisma.JsonNullableFilter<"IdempotencyKey">
+  requestHash?: Prisma.StringNullableFilter<"IdempotencyKey"> | string | null
   createdAt?: Prisma.DateTimeFilter<"IdempotencyKey"> | Date | string
 }
 
@@ -186,6 +194,7 @@ export type IdempotencyKeyOrderByWithRelationInput = {
   source?: Prisma.SortOrder
   key?: Prisma.SortOrder
   result?: Prisma.SortOrderInput | Prisma.SortOrder
+  requestHash?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -198,6 +207,7 @@ export type IdempotencyKeyWhereUniqueInput = Prisma.AtLeast<{
   source?: Prisma.StringFilter<"IdempotencyKey"> | string
   key?: Prisma.StringFilter<"IdempotencyKey"> | string
   result?: Prisma.JsonNullableFilter<"IdempotencyKey">
+  requestHash?: Prisma.StringNullableFilter<"IdempotencyKey"> | string | null
   createdAt?: Prisma.DateTimeFilter<"IdempotencyKey"> | Date | string
 }, "tenantId_source_key">
 
@@ -206,6 +216,7 @@ export type IdempotencyKeyOrderByWithAggregationInput = {
   source?: Prisma.SortOrder
   key?: Prisma.SortOrder
   result?: Prisma.SortOrderInput | Prisma.SortOrder
+  requestHash?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.IdempotencyKeyCountOrderByAggregateInput
   _max?: Prisma.IdempotencyKeyMaxOrderByAggregateInput
@@ -220,6 +231,7 @@ export type IdempotencyKeyScalarWhereWithAggregatesInput = {
   source?: Prisma.StringWithAggregatesFilter<"IdempotencyKey"> | string
   key?: Prisma.StringWithAggregatesFilter<"IdempotencyKey"> | string
   result?: Prisma.JsonNullableWithAggregatesFilter<"IdempotencyKey">
+  requestHash?: Prisma.StringNullableWithAggregatesFilter<"IdempotencyKey"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"IdempotencyKey"> | Date | string
 }
 
@@ -228,6 +240,7 @@ export type IdempotencyKeyCreateInput = {
   source: string
   key: string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: string | null
   createdAt?: Date | string
 }
 
@@ -236,6 +249,7 @@ export type IdempotencyKeyUncheckedCreateInput = {
   source: string
   key: string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: string | null
   createdAt?: Date | string
 }
 
@@ -244,6 +258,7 @@ export type IdempotencyKeyUpdateInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   key?: Prisma.StringFieldUpdateOperationsInput | string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -252,6 +267,7 @@ export type IdempotencyKeyUncheckedUpdateInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   key?: Prisma.StringFieldUpdateOperationsInput | string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -260,6 +276,7 @@ export type IdempotencyKeyCreateManyInput = {
   source: string
   key: string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: string | null
   createdAt?: Date | string
 }
 
@@ -268,6 +285,7 @@ export type IdempotencyKeyUpdateManyMutationInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   key?: Prisma.StringFieldUpdateOperationsInput | string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -276,6 +294,7 @@ export type IdempotencyKeyUncheckedUpdateManyInput = {
   source?: Prisma.StringFieldUpdateOperationsInput | string
   key?: Prisma.StringFieldUpdateOperationsInput | string
   result?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  requestHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -290,6 +309,7 @@ export type IdempotencyKeyCountOrderByAggregateInput = {
   source?: Prisma.SortOrder
   key?: Prisma.SortOrder
   result?: Prisma.SortOrder
+  requestHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -297,6 +317,7 @@ export type IdempotencyKeyMaxOrderByAggregateInput = {
   tenantId?: Prisma.SortOrder
   source?: Prisma.SortOrder
   key?: Prisma.SortOrder
+  requestHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -304,6 +325,7 @@ export type IdempotencyKeyMinOrderByAggregateInput = {
   tenantId?: Prisma.SortOrder
   source?: Prisma.SortOrder
   key?: Prisma.SortOrder
+  requestHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -314,6 +336,7 @@ export type IdempotencyKeySelect<ExtArgs extends runtime.Types.Extensions.Intern
   source?: boolean
   key?: boolean
   result?: boolean
+  requestHash?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["idempotencyKey"]>
 
@@ -322,6 +345,7 @@ export type IdempotencyKeySelectCreateManyAndReturn<ExtArgs extends runtime.Type
   source?: boolean
   key?: boolean
   result?: boolean
+  requestHash?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["idempotencyKey"]>
 
@@ -330,6 +354,7 @@ export type IdempotencyKeySelectUpdateManyAndReturn<ExtArgs extends runtime.Type
   source?: boolean
   key?: boolean
   result?: boolean
+  requestHash?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["idempotencyKey"]>
 
@@ -338,10 +363,11 @@ export type IdempotencyKeySelectScalar = {
   source?: boolean
   key?: boolean
   result?: boolean
+  requestHash?: boolean
   createdAt?: boolean
 }
 
-export type IdempotencyKeyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"tenantId" | "source" | "key" | "result" | "createdAt", ExtArgs["result"]["idempotencyKey"]>
+export type IdempotencyKeyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"tenantId" | "source" | "key" | "result" | "requestHash" | "createdAt", ExtArgs["result"]["idempotencyKey"]>
 
 export type $IdempotencyKeyPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "IdempotencyKey"
@@ -357,6 +383,11 @@ export type $IdempotencyKeyPayload<ExtArgs extends runtime.Types.Extensions.Inte
      * The original answer (JSON), filled in before the transaction commits.
      */
     result: runtime.JsonValue | null
+    /**
+     * SHA-256 of the request the key was first used for (stream, type, data, priority):
+     * a repeat with another request is refused (`idempotency_conflict`). Null: not checked.
+     */
+    requestHash: string | null
     createdAt: Date
   }, ExtArgs["result"]["idempotencyKey"]>
   composites: {}
@@ -785,6 +816,7 @@ export interface IdempotencyKeyFieldRefs {
   readonly source: Prisma.FieldRef<"IdempotencyKey", 'String'>
   readonly key: Prisma.FieldRef<"IdempotencyKey", 'String'>
   readonly result: Prisma.FieldRef<"IdempotencyKey", 'Json'>
+  readonly requestHash: Prisma.FieldRef<"IdempotencyKey", 'String'>
   readonly createdAt: Prisma.FieldRef<"IdempotencyKey", 'DateTime'>
 }
     

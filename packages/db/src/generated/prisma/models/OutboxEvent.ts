@@ -14,7 +14,11 @@ import type * as Prisma from "../internal/prismaNamespace"
 
 /**
  * Model OutboxEvent
- * The transactional outbox: an event exists once its row commits.
+ * The transactional outbox: an event exists once its row commits. Rows are history for
+ * catch-up until retention; what the relay still has to emit is `outbox_pending`.
+ * CHECK constraints (migration 20261201071427_relay_scale_out) refuse at insert time what
+ * the relay could never emit: an unknown channel, a malformed stream name, a stream that
+ * does not match its tenant/channel/topic, a priority or type out of range, oversize data.
  */
 export type OutboxEventModel = runtime.Types.Result.DefaultSelection<Prisma.$OutboxEventPayload>
 
@@ -54,7 +58,6 @@ export type OutboxEventMinAggregateOutputType = {
   attempts: number | null
   lastError: string | null
   createdAt: Date | null
-  publishedAt: Date | null
   quarantinedAt: Date | null
   quarantineReason: string | null
 }
@@ -73,7 +76,6 @@ export type OutboxEventMaxAggregateOutputType = {
   attempts: number | null
   lastError: string | null
   createdAt: Date | null
-  publishedAt: Date | null
   quarantinedAt: Date | null
   quarantineReason: string | null
 }
@@ -93,7 +95,6 @@ export type OutboxEventCountAggregateOutputType = {
   attempts: number
   lastError: number
   createdAt: number
-  publishedAt: number
   quarantinedAt: number
   quarantineReason: number
   _all: number
@@ -128,7 +129,6 @@ export type OutboxEventMinAggregateInputType = {
   attempts?: true
   lastError?: true
   createdAt?: true
-  publishedAt?: true
   quarantinedAt?: true
   quarantineReason?: true
 }
@@ -147,7 +147,6 @@ export type OutboxEventMaxAggregateInputType = {
   attempts?: true
   lastError?: true
   createdAt?: true
-  publishedAt?: true
   quarantinedAt?: true
   quarantineReason?: true
 }
@@ -167,7 +166,6 @@ export type OutboxEventCountAggregateInputType = {
   attempts?: true
   lastError?: true
   createdAt?: true
-  publishedAt?: true
   quarantinedAt?: true
   quarantineReason?: true
   _all?: true
@@ -274,7 +272,6 @@ export type OutboxEventGroupByOutputType = {
   attempts: number
   lastError: string | null
   createdAt: Date
-  publishedAt: Date | null
   quarantinedAt: Date | null
   quarantineReason: string | null
   _count: OutboxEventCountAggregateOutputType | null
@@ -317,7 +314,6 @@ export type OutboxEventWhereInput = {
   attempts?: Prisma.IntFilter<"OutboxEvent"> | number
   lastError?: Prisma.StringNullableFilter<"OutboxEvent"> | string | null
   createdAt?: Prisma.DateTimeFilter<"OutboxEvent"> | Date | string
-  publishedAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
   quarantinedAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
   quarantineReason?: Prisma.StringNullableFilter<"OutboxEvent"> | string | null
 }
@@ -337,7 +333,6 @@ export type OutboxEventOrderByWithRelationInput = {
   attempts?: Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
-  publishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   quarantineReason?: Prisma.SortOrderInput | Prisma.SortOrder
 }
@@ -361,7 +356,6 @@ export type OutboxEventWhereUniqueInput = Prisma.AtLeast<{
   attempts?: Prisma.IntFilter<"OutboxEvent"> | number
   lastError?: Prisma.StringNullableFilter<"OutboxEvent"> | string | null
   createdAt?: Prisma.DateTimeFilter<"OutboxEvent"> | Date | string
-  publishedAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
   quarantinedAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
   quarantineReason?: Prisma.StringNullableFilter<"OutboxEvent"> | string | null
 }, "id" | "stream_offset">
@@ -381,7 +375,6 @@ export type OutboxEventOrderByWithAggregationInput = {
   attempts?: Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
-  publishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   quarantineReason?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.OutboxEventCountOrderByAggregateInput
@@ -409,7 +402,6 @@ export type OutboxEventScalarWhereWithAggregatesInput = {
   attempts?: Prisma.IntWithAggregatesFilter<"OutboxEvent"> | number
   lastError?: Prisma.StringNullableWithAggregatesFilter<"OutboxEvent"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"OutboxEvent"> | Date | string
-  publishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"OutboxEvent"> | Date | string | null
   quarantinedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"OutboxEvent"> | Date | string | null
   quarantineReason?: Prisma.StringNullableWithAggregatesFilter<"OutboxEvent"> | string | null
 }
@@ -429,7 +421,6 @@ export type OutboxEventCreateInput = {
   attempts?: number
   lastError?: string | null
   createdAt?: Date | string
-  publishedAt?: Date | string | null
   quarantinedAt?: Date | string | null
   quarantineReason?: string | null
 }
@@ -449,7 +440,6 @@ export type OutboxEventUncheckedCreateInput = {
   attempts?: number
   lastError?: string | null
   createdAt?: Date | string
-  publishedAt?: Date | string | null
   quarantinedAt?: Date | string | null
   quarantineReason?: string | null
 }
@@ -469,7 +459,6 @@ export type OutboxEventUpdateInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -489,7 +478,6 @@ export type OutboxEventUncheckedUpdateInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -509,7 +497,6 @@ export type OutboxEventCreateManyInput = {
   attempts?: number
   lastError?: string | null
   createdAt?: Date | string
-  publishedAt?: Date | string | null
   quarantinedAt?: Date | string | null
   quarantineReason?: string | null
 }
@@ -529,7 +516,6 @@ export type OutboxEventUpdateManyMutationInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -549,7 +535,6 @@ export type OutboxEventUncheckedUpdateManyInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  publishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
@@ -574,7 +559,6 @@ export type OutboxEventCountOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
-  publishedAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrder
   quarantineReason?: Prisma.SortOrder
 }
@@ -600,7 +584,6 @@ export type OutboxEventMaxOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
-  publishedAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrder
   quarantineReason?: Prisma.SortOrder
 }
@@ -619,7 +602,6 @@ export type OutboxEventMinOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
-  publishedAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrder
   quarantineReason?: Prisma.SortOrder
 }
@@ -656,7 +638,6 @@ export type OutboxEventSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   attempts?: boolean
   lastError?: boolean
   createdAt?: boolean
-  publishedAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
 }, ExtArgs["result"]["outboxEvent"]>
@@ -676,7 +657,6 @@ export type OutboxEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   attempts?: boolean
   lastError?: boolean
   createdAt?: boolean
-  publishedAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
 }, ExtArgs["result"]["outboxEvent"]>
@@ -696,7 +676,6 @@ export type OutboxEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   attempts?: boolean
   lastError?: boolean
   createdAt?: boolean
-  publishedAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
 }, ExtArgs["result"]["outboxEvent"]>
@@ -716,12 +695,11 @@ export type OutboxEventSelectScalar = {
   attempts?: boolean
   lastError?: boolean
   createdAt?: boolean
-  publishedAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
 }
 
-export type OutboxEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "stream" | "partitionKey" | "channel" | "topic" | "type" | "data" | "priority" | "source" | "offset" | "attempts" | "lastError" | "createdAt" | "publishedAt" | "quarantinedAt" | "quarantineReason", ExtArgs["result"]["outboxEvent"]>
+export type OutboxEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "stream" | "partitionKey" | "channel" | "topic" | "type" | "data" | "priority" | "source" | "offset" | "attempts" | "lastError" | "createdAt" | "quarantinedAt" | "quarantineReason", ExtArgs["result"]["outboxEvent"]>
 
 export type $OutboxEventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "OutboxEvent"
@@ -743,8 +721,12 @@ export type $OutboxEventPayload<ExtArgs extends runtime.Types.Extensions.Interna
     offset: bigint
     attempts: number
     lastError: string | null
+    /**
+     * clock_timestamp() at insert, which a writer reaches only once it holds its stream's
+     * lock: within a stream it never decreases with the offset, so retention by age
+     * removes a prefix of each stream.
+     */
     createdAt: Date
-    publishedAt: Date | null
     quarantinedAt: Date | null
     quarantineReason: string | null
   }, ExtArgs["result"]["outboxEvent"]>
@@ -1184,7 +1166,6 @@ export interface OutboxEventFieldRefs {
   readonly attempts: Prisma.FieldRef<"OutboxEvent", 'Int'>
   readonly lastError: Prisma.FieldRef<"OutboxEvent", 'String'>
   readonly createdAt: Prisma.FieldRef<"OutboxEvent", 'DateTime'>
-  readonly publishedAt: Prisma.FieldRef<"OutboxEvent", 'DateTime'>
   readonly quarantinedAt: Prisma.FieldRef<"OutboxEvent", 'DateTime'>
   readonly quarantineReason: Prisma.FieldRef<"OutboxEvent", 'String'>
 }
