@@ -80,6 +80,33 @@ function awaitedScripts(client: PGlite, factory: PrismaPGlite): SqlMigrationAwar
   };
 }
 
+/**
+ * @prisma/adapter-pg 7.10 runs a migration script by splitting it on every `;`, which
+ * breaks a function body (`$$ … ; … $$`) or a `;` inside a comment. This runs each script
+ * whole instead, as one simple-protocol query on `client` (one implicit transaction), as
+ * the native engine does.
+ */
+function wholeScripts(client: pg.Client, factory: PrismaPg): SqlMigrationAwareDriverAdapterFactory {
+  const wrap = (adapter: SqlDriverAdapter): SqlDriverAdapter =>
+    new Proxy(adapter, {
+      get(target, property) {
+        if (property === "executeScript") {
+          return async (script: string): Promise<void> => {
+            await client.query(script);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => wrap(await factory.connect()),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
+
 async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const engine = await openEngine(factory);
   try {
@@ -96,7 +123,7 @@ async function deployPostgres(databaseUrl: string): Promise<string[]> {
   try {
     await lockClient.query("SELECT pg_advisory_lock($1, 0)", [MIGRATION_LOCK_KEY]);
     const factory = new PrismaPg({ connectionString: databaseUrl, max: 2 });
-    return await applyMigrations(factory);
+    return await applyMigrations(wholeScripts(lockClient, factory));
   } finally {
     await lockClient.end();
   }

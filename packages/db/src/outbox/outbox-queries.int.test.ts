@@ -1,7 +1,8 @@
 /**
- * The relay's and the gateway's outbox queries against the real PostgreSQL: partitioned
- * fetch under advisory locks, mark published / cursor, attempts and quarantine, replay
- * and stream position, and batched retention.
+ * The relay's and the gateway's outbox queries against the real PostgreSQL: the relay
+ * port (heartbeat, lock and read per partition, mark emitted, attempts and quarantine),
+ * the trigger and CHECK constraints of the outbox table, replay and stream position, and
+ * batched retention.
  */
 import { QUARANTINED_TYPE } from "@roomcast/protocol";
 import { createDb, type Db } from "../create-db";
@@ -10,11 +11,9 @@ import { publishMany } from "../publish";
 import { partitionOf } from "../stream-hash";
 import { createTestDatabase, type TestDatabase } from "../testing";
 import { outboxBacklog } from "./backlog";
-import { fetchUnpublished } from "./fetch-unpublished";
-import { markPublished } from "./mark-published";
-import { tryLockPartition } from "./partition-lock";
-import { listQuarantined, quarantine, recordAttempt } from "./quarantine";
+import { listQuarantined } from "./quarantine";
 import { readStream } from "./read-stream";
+import { createRelayOutbox, RELAY_PARTITIONS, type RelayOutbox } from "./relay-outbox";
 import { deleteExpiredEvents } from "./retention";
 import { canReplayFrom, streamPosition } from "./stream-position";
 
@@ -22,111 +21,94 @@ jest.setTimeout(60_000);
 
 let database: TestDatabase;
 let db: Db;
-
+let outbox: RelayOutbox;
 beforeAll(async () => {
   database = await createTestDatabase();
   db = await createDb({ databaseUrl: database.url });
+  outbox = createRelayOutbox(db);
 });
-
 afterAll(async () => {
   await db?.close();
   await database?.drop();
 });
 
-const event = (tenant: string, topic: string, n: number): OutboxEventInput => ({
-  tenant,
-  channel: "documents",
-  topic,
-  type: "document:changed",
-  data: { n },
-  source: "outbox-queries.int.test",
-});
-
-async function publishN(tenant: string, topic: string, count: number): Promise<void> {
-  const events = Array.from({ length: count }, (_, i) => event(tenant, topic, i + 1));
-  await db.prisma.$transaction((tx) => publishMany(tx, events));
-}
-
+const ALL = Array.from({ length: RELAY_PARTITIONS }, (_, p) => p);
 describe("relay queries", () => {
   const tenant = "relay";
-  const partitions = 4;
   const topics = ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8"];
+  const mine = (stream: string) => stream.startsWith(`${tenant}:`);
 
   beforeAll(async () => {
     for (const topic of topics) await publishN(tenant, topic, 3);
   });
 
-  it("fetches each partition's pending events in (stream, offset) order", async () => {
+  it("queues every committed event, and reads each locked partition in offset order up to the limit", async () => {
     const seen = new Set<string>();
-    for (let partition = 0; partition < partitions; partition += 1) {
-      const pending = await fetchUnpublished(db.prisma, { partitions, partitionIds: [partition], limit: 1000 });
-      const mine = pending.filter((p) => p.envelope.stream.startsWith(`${tenant}:`));
-      for (const { envelope } of mine) {
-        expect(partitionOf(envelope.stream, partitions)).toBe(partition);
-        seen.add(`${envelope.stream}#${envelope.offset}`);
+    for (const partition of ALL) {
+      const pending = (await outbox.round((r) => r.lockAndRead([partition], 1000))).filter((p) => mine(p.stream));
+      for (const event of pending) {
+        expect(partitionOf(event.stream, RELAY_PARTITIONS)).toBe(partition);
+        seen.add(`${event.stream}#${event.offset}`);
       }
-      const keys = mine.map((p) => [p.envelope.stream, p.envelope.offset] as const);
-      const sorted = [...keys].sort(([s1, o1], [s2, o2]) => (s1 === s2 ? o1 - o2 : s1 < s2 ? -1 : 1));
-      expect(keys).toEqual(sorted);
+      for (const topic of topics) {
+        const offsets = pending.filter((p) => p.stream === `${tenant}:documents:${topic}`).map((p) => p.offset);
+        expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+      }
     }
     expect(seen.size).toBe(topics.length * 3);
-
-    const all = await fetchUnpublished(db.prisma, { partitions, partitionIds: [0, 1, 2, 3], limit: 5 });
-    expect(all).toHaveLength(5);
-    expect(all[0]?.attempts).toBe(0);
+    const five = await outbox.round((r) => r.lockAndRead(ALL, 5));
+    expect(five).toHaveLength(5);
+    expect(five[0]).toMatchObject({ attempts: 0, channel: "documents", type: "document:changed", priority: 5 });
+    expect(JSON.parse(five[0]?.data ?? "")).toEqual({ n: expect.any(Number) as unknown });
+    expect(new Date(five[0]?.ts ?? "").toISOString()).toBe(five[0]?.ts);
   });
 
-  it("lets only one transaction hold a partition's lock, and frees it at commit", async () => {
-    let releaseHolder: () => void = () => undefined;
-    const holderMayCommit = new Promise<void>((resolve) => (releaseHolder = resolve));
-    let holderLocked: (locked: boolean) => void = () => undefined;
-    const holderResult = new Promise<boolean>((resolve) => (holderLocked = resolve));
-
-    const holder = db.prisma.$transaction(async (tx) => {
-      holderLocked(await tryLockPartition(tx, 2, partitions));
-      await holderMayCommit;
-    });
-    expect(await holderResult).toBe(true);
-    await expect(db.prisma.$transaction((tx) => tryLockPartition(tx, 2, partitions))).resolves.toBe(false);
-    await expect(db.prisma.$transaction((tx) => tryLockPartition(tx, 3, partitions))).resolves.toBe(true);
-    releaseHolder();
-    await holder;
-    await expect(db.prisma.$transaction((tx) => tryLockPartition(tx, 2, partitions))).resolves.toBe(true);
-    await expect(db.prisma.$transaction((tx) => tryLockPartition(tx, 4, partitions))).rejects.toThrow(RangeError);
-  });
-
-  it("marks events published up to an offset and advances the cursor, never backwards", async () => {
+  it("lets only one transaction hold a partition, and frees it at commit", async () => {
     const stream = `${tenant}:documents:d1`;
-    const marked = await db.prisma.$transaction((tx) => markPublished(tx, [{ stream, offset: 2 }]));
-    expect(marked).toBe(2);
-    expect(await streamPosition(db.prisma, stream)).toEqual({ lastOffset: 3, publishedOffset: 2, oldestRetainedOffset: 1 });
-    const partition = partitionOf(stream, partitions);
-    const pending = await fetchUnpublished(db.prisma, { partitions, partitionIds: [partition], limit: 1000 });
-    expect(pending.filter((p) => p.envelope.stream === stream).map((p) => p.envelope.offset)).toEqual([3]);
-
-    await expect(markPublished(db.prisma, [{ stream, offset: 1 }])).resolves.toBe(0);
-    expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(2);
-    await expect(markPublished(db.prisma, [{ stream, offset: 3 }, { stream, offset: 2 }])).resolves.toBe(1);
-    expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(3);
+    const partition = partitionOf(stream, RELAY_PARTITIONS);
+    let release: () => void = () => undefined;
+    const mayCommit = new Promise<void>((resolve) => (release = resolve));
+    let held: (count: number) => void = () => undefined;
+    const holderRead = new Promise<number>((resolve) => (held = resolve));
+    const holder = outbox.round(async (r) => {
+      held((await r.lockAndRead([partition], 1000)).length);
+      await mayCommit;
+    });
+    expect(await holderRead).toBeGreaterThan(0);
+    await expect(outbox.round((r) => r.lockAndRead([partition], 1000))).resolves.toEqual([]);
+    release();
+    await holder;
+    expect((await outbox.round((r) => r.lockAndRead([partition], 1000))).length).toBeGreaterThan(0);
   });
 
-  it("counts attempts and quarantines an event so the stream moves on", async () => {
-    const stream = `${tenant}:documents:d2`;
-    await markPublished(db.prisma, [{ stream, offset: 1 }]);
-    const [stuck] = (await fetchUnpublished(db.prisma, { partitions: 1, partitionIds: [0], limit: 1000 })).filter(
-      (p) => p.envelope.stream === stream,
-    );
-    expect(stuck?.envelope.offset).toBe(2);
-    const id = stuck?.envelope.id ?? "";
-    await expect(recordAttempt(db.prisma, id, "emit failed: adapter closed")).resolves.toBe(1);
-    await expect(recordAttempt(db.prisma, id, "emit failed again")).resolves.toBe(2);
-    await expect(quarantine(db.prisma, id, "failed 2 attempts: emit failed again")).resolves.toBe(true);
-    await expect(quarantine(db.prisma, id, "twice")).resolves.toBe(false);
-
-    const pending = await fetchUnpublished(db.prisma, { partitions: 1, partitionIds: [0], limit: 1000 });
-    expect(pending.filter((p) => p.envelope.stream === stream).map((p) => p.envelope.offset)).toEqual([3]);
+  it("marks emitted events: they are never read again and the cursor moves up, never back", async () => {
+    const stream = `${tenant}:documents:d1`;
+    const partition = partitionOf(stream, RELAY_PARTITIONS);
+    const ofStream = async () => (await outbox.round((r) => r.lockAndRead([partition], 1000))).filter((p) => p.stream === stream);
+    const [first, second, third] = await ofStream();
+    await outbox.round((r) => r.markEmitted([first!, second!]));
+    expect(await streamPosition(db.prisma, stream)).toEqual({ lastOffset: 3, publishedOffset: 2, oldestRetainedOffset: 1 });
+    expect((await ofStream()).map((p) => p.offset)).toEqual([3]);
+    await outbox.round((r) => r.markEmitted([first!]));
     expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(2);
-    const [listed] = (await listQuarantined(db.prisma)).filter((q) => q.id === id);
+    await outbox.round((r) => r.markEmitted([third!]));
+    expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(3);
+    expect(await ofStream()).toEqual([]);
+  });
+
+  it("counts attempts and quarantines an event so the stream moves on, with a placeholder in replays", async () => {
+    const stream = `${tenant}:documents:d2`;
+    const partition = partitionOf(stream, RELAY_PARTITIONS);
+    const ofStream = async () => (await outbox.round((r) => r.lockAndRead([partition], 1000))).filter((p) => p.stream === stream);
+    const [one, stuck] = await ofStream();
+    await outbox.round((r) => r.markEmitted([one!]));
+    await expect(outbox.round((r) => r.recordFailure(stuck!, "emit failed: adapter closed"))).resolves.toBe(1);
+    await expect(outbox.round((r) => r.recordFailure(stuck!, "emit failed again"))).resolves.toBe(2);
+    expect((await ofStream())[0]).toMatchObject({ offset: 2, attempts: 2 });
+    await outbox.round((r) => r.quarantine(stuck!, "failed 2 attempts: emit failed again"));
+    expect((await ofStream()).map((p) => p.offset)).toEqual([3]);
+    expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(2);
+    const [listed] = (await listQuarantined(db.prisma)).filter((q) => q.id === stuck!.id);
     expect(listed).toMatchObject({ stream, offset: 2, attempts: 2, reason: "failed 2 attempts: emit failed again", lastError: "emit failed again" });
     const replay = await readStream(db.prisma, { stream, after: 0, limit: 10 });
     expect(replay.map((e) => [e.offset, e.type, e.data])).toEqual([
@@ -135,6 +117,38 @@ describe("relay queries", () => {
       [3, "document:changed", { n: 3 }],
     ]);
     expect((await outboxBacklog(db.prisma)).quarantined).toBeGreaterThanOrEqual(1);
+  });
+
+  it("lists live members sorted, and forgets one that stopped heartbeating or left", async () => {
+    const ttl = 60_000;
+    await outbox.round((r) => r.heartbeat("relay-b", ttl));
+    expect(await outbox.round((r) => r.heartbeat("relay-a", ttl))).toEqual(["relay-a", "relay-b"]);
+    await db.prisma.$executeRaw`UPDATE relay_members SET seen_at = seen_at - interval '2 minutes' WHERE id = 'relay-b'`;
+    expect(await outbox.round((r) => r.heartbeat("relay-a", ttl))).toEqual(["relay-a"]);
+    await outbox.leave("relay-a");
+    expect(await outbox.round((r) => r.heartbeat("relay-c", ttl))).toEqual(["relay-c"]);
+  });
+});
+
+describe("the outbox table", () => {
+  const insert = (channel: string, stream: string, data = "{}") => db.prisma.$executeRawUnsafe(
+    `INSERT INTO outbox_events (id, tenant_id, stream, partition_key, channel, topic, type, data, priority, source, stream_offset)
+     VALUES (gen_random_uuid(), 'sql', $1, 7, $2, 't1', 'x', $3::jsonb, 5, 'producer', 1)`,
+    stream, channel, data,
+  );
+
+  it("queues a row a producer inserts with its own SQL", async () => {
+    await insert("chat", "sql:chat:t1");
+    const pending = await outbox.round((r) => r.lockAndRead([7 % RELAY_PARTITIONS], 1000));
+    expect(pending.filter((p) => p.stream === "sql:chat:t1").map((p) => p.offset)).toEqual([1]);
+  });
+
+  it.each([
+    ["an unknown channel", "bogus", "sql:bogus:t1", "{}", "outbox_events_channel_check"],
+    ["a stream that is not its tenant, channel and topic", "chat", "other:chat:t1", "{}", "outbox_events_stream_check"],
+    ["data over the stored limit", "chat", "sql:chat:t1", JSON.stringify("x".repeat(600_000)), "outbox_events_data_size_check"],
+  ])("refuses %s at insert", async (_what, channel, stream, data, constraint) => {
+    await expect(insert(channel, stream, data)).rejects.toThrow(constraint);
   });
 });
 
@@ -168,10 +182,11 @@ describe("retention", () => {
     const capped = "retain:documents:capped";
     await publishN("retain", "aged", 25);
     await publishN("retain", "capped", 30);
-    await markPublished(db.prisma, [{ stream: aged, offset: 20 }, { stream: capped, offset: 30 }]);
-    // Age the first 12 published events of `aged` by an hour.
+    await markUpTo(aged, 20);
+    await markUpTo(capped, 30);
+    // Age the first 12 events of `aged` by an hour.
     await db.prisma.$executeRaw`
-      UPDATE outbox_events SET published_at = published_at - interval '1 hour'
+      UPDATE outbox_events SET created_at = created_at - interval '1 hour'
       WHERE stream = ${aged} AND stream_offset <= 12`;
 
     const cutoff = new Date(Date.now() - 30 * 60 * 1000);
@@ -195,3 +210,24 @@ describe("retention", () => {
     expect(bounded).toEqual({ deleted: 2, batches: 1, complete: false });
   });
 });
+
+const event = (tenant: string, topic: string, n: number): OutboxEventInput => ({
+  tenant,
+  channel: "documents",
+  topic,
+  type: "document:changed",
+  data: { n },
+  source: "outbox-queries.int.test",
+});
+
+async function publishN(tenant: string, topic: string, count: number): Promise<void> {
+  const events = Array.from({ length: count }, (_, i) => event(tenant, topic, i + 1));
+  await db.prisma.$transaction((tx) => publishMany(tx, events));
+}
+
+/** Marks a stream's events up to `offset` emitted, as a relay would. */
+async function markUpTo(stream: string, offset: number): Promise<void> {
+  const partition = partitionOf(stream, RELAY_PARTITIONS);
+  const pending = await outbox.round((r) => r.lockAndRead([partition], 10_000));
+  await outbox.round((r) => r.markEmitted(pending.filter((p) => p.stream === stream && p.offset <= offset)));
+}
