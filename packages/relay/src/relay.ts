@@ -148,8 +148,13 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
     }
     const reason = `failed ${attempts} attempts: ${problem}`;
     await tx.quarantine(event, reason);
+    // Best effort: a subscriber that misses the placeholder reads it back on catch-up.
     const placeholder: EventEnvelope | undefined = placeholderFor(event);
-    if (placeholder !== undefined) emitter.emit(placeholder);
+    try {
+      if (placeholder !== undefined) emitter.emit(placeholder);
+    } catch (error) {
+      logger.warn({ stream: event.stream, offset: event.offset, err: errorMessage(error) }, "quarantine placeholder not emitted");
+    }
     hooks.onQuarantine?.(event, reason);
     logger.error({ stream: event.stream, offset: event.offset, id: event.id, reason }, "event quarantined");
     return "quarantined";
