@@ -1,52 +1,83 @@
 /**
- * A poison event: one the relay cannot emit (here: over the relay's size limit). It is
- * retried, then quarantined with its reason after `maxAttempts`; its offset is delivered
- * as a placeholder so the stream stays gapless; later events of its stream and other
- * streams keep flowing. Nothing is dropped silently: the row stays, with its reason.
+ * Poison rows: outbox rows the relay can never emit, written by SQL as a producer might
+ * (the table's CHECK constraints are dropped first, standing for rows written before they
+ * existed or by a newer writer): an unknown channel, data over the size limit, data
+ * nested deeper than any encoder allows. Each is retried, then quarantined on its own
+ * with its reason after `maxAttempts`; its offset is delivered as a placeholder so the
+ * stream stays gapless; while it waits, every other stream keeps flowing.
  */
-import { listQuarantined, publishMany } from "@roomcast/db";
-import { QUARANTINED_TYPE } from "@roomcast/protocol";
+import { listQuarantined, publishMany, type Db } from "@roomcast/db";
+import { MAX_EVENT_DATA_DEPTH, QUARANTINED_TYPE } from "@roomcast/protocol";
 import { holdableClient, recordInto } from "../support/sdk";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";
 
-describe("quarantine", () => {
+/** Appends one event to a stream with the producer's own SQL (offset under the stream lock). */
+async function insertBySql(db: Db, row: { stream: string; tenant: string; channel: string; topic: string; dataJson: string }): Promise<void> {
+  await db.prisma.$executeRaw`
+    WITH s AS (
+      INSERT INTO streams (id, tenant_id, partition_key, last_offset) VALUES (${row.stream}, ${row.tenant}, 7, 1)
+      ON CONFLICT (id) DO UPDATE SET last_offset = streams.last_offset + 1
+      RETURNING last_offset
+    )
+    INSERT INTO outbox_events (id, tenant_id, stream, partition_key, channel, topic, type, data, priority, source, stream_offset)
+    SELECT gen_random_uuid(), ${row.tenant}, ${row.stream}, 7, ${row.channel}, ${row.topic}, 'message', ${row.dataJson}::jsonb, 5, 'sql-producer', s.last_offset
+    FROM s`;
+}
+
+describe("poison rows", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ gateways: 1, relayOptions: { maxEventBytes: 2048, maxAttempts: 3, pollIntervalMs: 100 } });
+    stack = await startStack({ gateways: 1, relayOptions: { maxAttempts: 8, pollIntervalMs: 100 } });
+    await stack.db.prisma.$executeRawUnsafe(
+      "ALTER TABLE outbox_events DROP CONSTRAINT outbox_events_channel_check, DROP CONSTRAINT outbox_events_stream_check, DROP CONSTRAINT outbox_events_data_size_check",
+    );
   }, 120_000);
   afterAll(() => stack.close());
 
-  it("sets a poison event aside after N attempts without blocking its stream or others", async () => {
+  it("quarantines each poison row on its own while every other stream keeps flowing", async () => {
     const agent = holdableClient(stack.nodes[0]!.url, stack.token({ sub: "a1", tenant: "acme", role: "agent" }));
     try {
-      const poisoned = recordInto(agent.client, { channel: "chat", topic: "p" });
-      const other = recordInto(agent.client, { channel: "chat", topic: "q" });
-      expect(await poisoned.ready).toMatchObject({ ok: true });
-      expect(await other.ready).toMatchObject({ ok: true });
+      const deep = recordInto(agent.client, { channel: "chat", topic: "deep" });
+      const big = recordInto(agent.client, { channel: "chat", topic: "big" });
+      const other = recordInto(agent.client, { channel: "chat", topic: "other" });
+      for (const sub of [deep, big, other]) expect(await sub.ready).toMatchObject({ ok: true });
 
-      await stack.db.prisma.$transaction((tx) =>
-        publishMany(tx, [
-          chatEvent("p", 1),
-          { ...chatEvent("p", 2), data: { big: "x".repeat(4096) } },
-          chatEvent("p", 3),
-          chatEvent("q", 1),
-        ]),
-      );
-      await other.waitFor(1);
-      await poisoned.waitFor(3);
-      poisoned.assertContiguous(0, 3);
-      expect(poisoned.events.map((e) => e.type)).toEqual(["message", QUARANTINED_TYPE, "message"]);
-      expect(poisoned.events[1]!.data).toBeNull();
+      const nested = "[".repeat(MAX_EVENT_DATA_DEPTH + 8) + "]".repeat(MAX_EVENT_DATA_DEPTH + 8);
+      await stack.db.prisma.$transaction((tx) => publishMany(tx, [chatEvent("deep", 1), chatEvent("big", 1)]));
+      await insertBySql(stack.db, { stream: "acme:chat:deep", tenant: "acme", channel: "chat", topic: "deep", dataJson: nested });
+      await insertBySql(stack.db, { stream: "acme:chat:big", tenant: "acme", channel: "chat", topic: "big", dataJson: JSON.stringify("x".repeat(600_000)) });
+      await insertBySql(stack.db, { stream: "acme:bogus:x", tenant: "acme", channel: "bogus", topic: "x", dataJson: "{}" });
+      await stack.db.prisma.$transaction((tx) => publishMany(tx, [chatEvent("deep", 3), chatEvent("big", 3)]));
 
-      const [row] = await listQuarantined(stack.db.prisma);
-      expect(row).toMatchObject({ stream: "acme:chat:p", offset: 2, attempts: 3 });
-      expect(row!.reason).toMatch(/over the 2048-byte limit/);
+      // While the poison rows are retried, another stream's events go through, one by one.
+      for (let n = 1; n <= 5; n++) {
+        await stack.db.prisma.$transaction((tx) => publishMany(tx, [chatEvent("other", n)]));
+        await other.waitFor(n);
+      }
+      expect(deep.events.map((e) => e.offset)).toEqual([1]);
+      expect(big.events.map((e) => e.offset)).toEqual([1]);
+
+      await deep.waitFor(3);
+      await big.waitFor(3);
+      for (const sub of [deep, big]) {
+        sub.assertContiguous(0, 3);
+        expect(sub.events.map((e) => e.type)).toEqual(["message", QUARANTINED_TYPE, "message"]);
+        expect(sub.events[1]!.data).toBeNull();
+      }
+      other.assertContiguous(0, 5);
+
+      const quarantined = await listQuarantined(stack.db.prisma);
+      const reasons = Object.fromEntries(quarantined.map((q) => [q.stream, q.reason]));
+      expect(reasons["acme:chat:deep"]).toMatch(/failed 8 attempts: data is nested deeper than 32 levels/);
+      expect(reasons["acme:chat:big"]).toMatch(/failed 8 attempts: data is over \d+ bytes/);
+      expect(reasons["acme:bogus:x"]).toMatch(/failed 8 attempts: unknown channel "bogus"/);
+      expect(quarantined.every((q) => q.attempts === 8)).toBe(true);
 
       // A late subscriber replays the same gapless stream, placeholder included.
       const late = holdableClient(stack.nodes[0]!.url, stack.token({ sub: "a2", tenant: "acme", role: "agent" }));
       try {
-        const replay = recordInto(late.client, { channel: "chat", topic: "p", since: 0 });
+        const replay = recordInto(late.client, { channel: "chat", topic: "deep", since: 0 });
         expect(await replay.ready).toMatchObject({ ok: true, replayed: 3, offset: 3 });
         expect(replay.events.map((e) => e.type)).toEqual(["message", QUARANTINED_TYPE, "message"]);
       } finally {
@@ -56,4 +87,12 @@ describe("quarantine", () => {
       agent.client.close();
     }
   }, 60_000);
+
+  it("refuses, at publish, an event over the size limit with payload_too_large and writes nothing", async () => {
+    const before = await stack.db.prisma.outboxEvent.count();
+    await expect(
+      stack.db.prisma.$transaction((tx) => publishMany(tx, [{ ...chatEvent("huge", 1), data: "x".repeat(300_000) }])),
+    ).rejects.toMatchObject({ name: "InvalidEventError", code: "payload_too_large" });
+    expect(await stack.db.prisma.outboxEvent.count()).toBe(before);
+  });
 });

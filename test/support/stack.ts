@@ -6,9 +6,9 @@
  */
 import { createRedisClients, type RedisClients } from "@roomcast/cluster";
 import { loadConfig, type Config } from "@roomcast/config";
-import { createDb, type Db } from "@roomcast/db";
+import { createDb, createRelayOutbox, type Db } from "@roomcast/db";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
-import { createRelay, serverEmitter, type RelayOptions } from "@roomcast/relay-core";
+import { createRelay, relayMemberId, serverEmitter, type RelayOptions } from "@roomcast/relay-core";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pino from "pino";
@@ -54,7 +54,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-const relayDefaults: RelayOptions = { pollIntervalMs: 200, batchSize: 500, maxAttempts: 3, minBackoffMs: 50, maxBackoffMs: 1000 };
+const relayDefaults: Omit<RelayOptions, "memberId"> = { pollIntervalMs: 200, batchSize: 500, maxAttempts: 3, minBackoffMs: 50, maxBackoffMs: 1000 };
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const prefix = uniquePrefix();
@@ -80,7 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (let i = 0; i < options.gateways; i++) {
     const nodeConfig = loadConfig({ ...baseEnv, NODE_ID: `node-${i}` }).config;
     const db = await openDb();
-    const redis = nodeConfig.redis ? createRedisClients(nodeConfig.redis.url, logger) : undefined;
+    const redis = nodeConfig.redis ? createRedisClients(nodeConfig.redis, logger) : undefined;
     const gateway = createGateway({
       config: nodeConfig,
       logger,
@@ -97,8 +97,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const relayRuns: Promise<void>[] = [];
   const first = nodes[0]!;
   for (let i = 0; i < (options.relays ?? 1); i++) {
-    const emitter = serverEmitter(first.gateway.io, first.redis ? () => first.redis!.pub.ping() : undefined);
-    relayRuns.push(createRelay({ db: first.db, emitter, logger }, { ...relayDefaults, ...options.relayOptions }).run(relayAbort.signal));
+    const emitter = serverEmitter(first.gateway.io, first.redis ? () => first.redis!.flush() : undefined);
+    relayRuns.push(
+      createRelay({ outbox: createRelayOutbox(first.db), emitter, logger }, { ...relayDefaults, memberId: relayMemberId(`test-${i}`), ...options.relayOptions }).run(
+        relayAbort.signal,
+      ),
+    );
   }
   const children = new Set<ChildProcess>();
 

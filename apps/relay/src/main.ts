@@ -6,24 +6,25 @@
  * serves its Prometheus metrics (events emitted, quarantines, failed rounds, backlog, lag)
  * at GET /metrics on that port.
  */
-import { clusterAdapter, createRedisClients } from "@roomcast/cluster";
+import { clusterAdapter, createRedisClients, withEventFilter } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
-import { createDb, outboxBacklog } from "@roomcast/db";
+import { createDb, createRelayOutbox, outboxBacklog } from "@roomcast/db";
 import { createLogger, createMetrics, createMetricsServer } from "@roomcast/ops";
-import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
+import { createRelay, createRetentionWorker, relayMemberId, serverEmitter } from "@roomcast/relay-core";
 import { Server } from "socket.io";
 
 async function main(): Promise<void> {
   const { config } = loadConfig(process.env);
   const logger = createLogger(config.logLevel, config.nodeId);
   if (config.database.kind !== "postgres" || config.redis === undefined) {
-    logger.fatal("a relay process needs DATABASE_URL and REDIS_URL (the single-node default runs the relay inside the gateway)");
+    logger.fatal("a relay process needs DATABASE_URL and REDIS_URL or REDIS_CLUSTER_NODES (the single-node default runs the relay inside the gateway)");
     process.exit(1);
   }
   const db = await createDb({ databaseUrl: config.database.url, logger });
-  const redis = createRedisClients(config.redis.url, logger);
-  const io = new Server({ adapter: clusterAdapter(config.redis, redis) });
-  const emitter = serverEmitter(io, () => redis.pub.ping());
+  const redis = createRedisClients(config.redis, logger);
+  // No sockets here: the filter wrap also skips encoding each broadcast's local copy.
+  const io = new Server({ adapter: withEventFilter(clusterAdapter(config.redis, redis), { accepts: () => true }) });
+  const emitter = serverEmitter(io, () => redis.flush());
   const metrics = createMetrics({ nodeId: config.nodeId, role: "relay", defaultMetrics: true, sources: { backlog: () => outboxBacklog(db.prisma) } });
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics);
   if (metricsServer !== undefined) {
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
 
   const workers = new AbortController();
   const running = [
-    createRelay({ db, emitter, logger, hooks: metrics.relayHooks }, config.relay).run(workers.signal),
+    createRelay({ outbox: createRelayOutbox(db), emitter, logger, hooks: metrics.relayHooks }, { ...config.relay, memberId: relayMemberId(config.nodeId) }).run(workers.signal),
     createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
       workers.signal,
     ),
