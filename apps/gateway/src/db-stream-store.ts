@@ -10,23 +10,26 @@
  * A quarantined event is read back as its placeholder, so the replay stays gapless.
  *
  * publish: an event with an idempotency `key` claims it in the same transaction
- * (@roomcast/db idempotency.ts); a key already committed answers its original result and
- * writes nothing, so a client may resend a publish whose ack it lost.
+ * (@roomcast/db idempotency.ts); a key already committed for the same event (stream, type,
+ * data, priority) answers its original result and writes nothing, so a client may resend a
+ * publish whose ack it lost; the key reused for another event is a KeyConflictError.
  */
 import {
   canReplayFrom,
   claimKey,
+  IdempotencyConflictError,
   InvalidEventError,
   MAX_READ_LIMIT,
   publishMany,
   readStream,
   recordResult,
+  requestFingerprint,
   streamPosition,
   type Db,
   type DbTransaction,
 } from "@roomcast/db";
 import type { PublishOk } from "@roomcast/protocol";
-import { EventRejectedError, type CatchUp, type NewEvent, type StreamStore } from "./stream-store";
+import { EventRejectedError, KeyConflictError, type CatchUp, type NewEvent, type StreamStore } from "./stream-store";
 
 export function createDbStreamStore(db: Db, options: { replayLimit: number }): StreamStore {
   const limit = Math.min(options.replayLimit, MAX_READ_LIMIT);
@@ -43,6 +46,7 @@ export function createDbStreamStore(db: Db, options: { replayLimit: number }): S
         return await db.prisma.$transaction((tx) => publishKeyed(tx, events));
       } catch (error) {
         if (error instanceof InvalidEventError) throw new EventRejectedError(error.message);
+        if (error instanceof IdempotencyConflictError) throw new KeyConflictError(error.message);
         throw error;
       }
     },
@@ -57,6 +61,7 @@ async function publishKeyed(tx: DbTransaction, events: readonly NewEvent[]): Pro
   const fresh: number[] = [];
   const firstOfKey = new Map<string, number>();
   const sameAs = new Map<number, number>();
+  const fingerprints = events.map((event) => (event.key === undefined ? undefined : eventFingerprint(event)));
   for (const [index, event] of events.entries()) {
     if (event.key === undefined) {
       fresh.push(index);
@@ -64,11 +69,12 @@ async function publishKeyed(tx: DbTransaction, events: readonly NewEvent[]): Pro
     }
     const seen = firstOfKey.get(`${event.source}\u0000${event.key}`);
     if (seen !== undefined) {
+      if (fingerprints[seen] !== fingerprints[index]) throw new IdempotencyConflictError();
       sameAs.set(index, seen);
       continue;
     }
     firstOfKey.set(`${event.source}\u0000${event.key}`, index);
-    const claim = await claimKey(tx, { tenant: event.tenant, source: event.source, key: event.key });
+    const claim = await claimKey(tx, { tenant: event.tenant, source: event.source, key: event.key, fingerprint: fingerprints[index] });
     if (claim.fresh) fresh.push(index);
     else results[index] = claim.result as PublishOk;
   }
@@ -84,4 +90,9 @@ async function publishKeyed(tx: DbTransaction, events: readonly NewEvent[]): Pro
     if (result === undefined) throw new Error("publish produced no result for an event");
     return result;
   });
+}
+
+/** What an idempotency key is bound to: the event's stream, type, data and priority. */
+function eventFingerprint(event: NewEvent): string {
+  return requestFingerprint({ channel: event.channel, topic: event.topic ?? null, type: event.type, data: event.data, priority: event.priority });
 }

@@ -19,7 +19,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { redactCredentials } from "./admin/redact-handshake";
-import { createAuthenticator } from "./auth/authenticator";
+import { createAccessControl } from "./auth/access";
 import { createChatFeature, type ChatDeps } from "./chat/chat-feature";
 import { clusterAdapter } from "@roomcast/cluster";
 import { createApp } from "./http/app";
@@ -30,7 +30,8 @@ import { handshakeMiddleware } from "./socket/handshake";
 import { createGatewayOps } from "./ops/gateway-ops";
 import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
-import { applyEventLimit, createEventLimiter } from "./socket/rate-limit";
+import { createQuotas } from "./limits/quotas";
+import { createPublishUseCase } from "./publish/publish-use-case";
 import type { GatewayServer } from "./socket/socket-types";
 import { registerSubscriptions } from "./socket/subscriptions";
 import type { StreamStore } from "./stream-store";
@@ -74,7 +75,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const logger = deps.logger;
   if (config.redis !== undefined && deps.redis === undefined) throw new Error("config.redis is set but no Redis clients were given");
 
-  const authenticator = createAuthenticator(config.jwt);
+  const access = createAccessControl({ config, logger, redis: deps.redis?.cmd });
+  const { authenticator } = access;
   let draining = false;
   const readiness = async (): Promise<void> => {
     if (draining) throw new Error("draining");
@@ -82,9 +84,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
   };
   const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, backlog: deps.backlog, processMetrics: deps.processMetrics });
-  const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, redis: deps.redis?.cmd });
-  const routers = chat === undefined ? ops.routers : [...ops.routers, chat.router];
-  const app = createApp({ authenticator, store, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
+  const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, revoker: access.revoker, redis: deps.redis?.cmd });
+  const routers = [...ops.routers, access.router, ...(chat === undefined ? [] : [chat.router])];
+  const publish = createPublishUseCase({ store, logger, domain: chat?.publish });
+  const app = createApp({ authenticator, publish, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
   const http = createServer(app);
 
   const tenantOrigins = deps.chat === undefined ? undefined : createTenantOrigins(deps.chat.db);
@@ -146,26 +149,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   // After authentication: no token stays in the handshake the Admin UI shows.
   io.use(redactCredentials);
+  const quotas = createQuotas({ config, logger, redis: deps.redis?.cmd, db: deps.chat?.db, onRefused: () => ops.metrics.handshakesRefused.inc({ code: "rate_limited" }) });
+  io.use(quotas.gate);
   ops.attach(io);
-
-  const limiter = createEventLimiter({
-    points: config.limits.rateLimitEvents,
-    durationSeconds: config.limits.rateLimitWindowSeconds,
-    redis: deps.redis === undefined ? undefined : { client: deps.redis.cmd, prefix: config.redisPrefix },
-  });
+  access.attach(io);
 
   io.on("connection", (socket) => {
     const { principal } = socket.data;
     const log = logger.child({ socket: socket.id, tenant: principal.tenant, sub: principal.sub, role: principal.role });
     void socket.join(systemRoom(principal.tenant));
-    applyEventLimit(socket, limiter, {
-      onLimited: (_s, event) => {
+    quotas.onConnection(socket, {
+      onLimited: (_s, event, scope) => {
         ops.metrics.rateLimited.inc({ event });
-        log.debug({ event }, "rate limited");
+        log.debug({ event, scope }, "rate limited");
       },
+      onDisconnected: () => log.info("disconnected: kept exceeding the event rate after warnings"),
     });
+    access.onConnection(socket, log);
     registerSubscriptions(socket, store, log);
-    registerPublish(socket, store, log, chat?.publish);
+    registerPublish(socket, publish, log);
     socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
     socket.on("disconnect", (reason) => log.debug({ reason }, "disconnected"));
   });
@@ -209,6 +211,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close() {
       await ops.close();
+      await quotas.close();
       // `.local`: without it the adapter tells every node of the cluster to disconnect its sockets.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {

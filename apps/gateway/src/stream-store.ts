@@ -42,3 +42,8 @@ export interface StreamStore {
 export class EventRejectedError extends Error {
   override name = "EventRejectedError";
 }
+
+/** An idempotency key was reused for a different event (another payload or stream); nothing was written. */
+export class KeyConflictError extends Error {
+  override name = "KeyConflictError";
+}

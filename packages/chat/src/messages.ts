@@ -7,7 +7,7 @@
  * Side effects of a staff message: the first one sets `firstResponseAt`; on a waiting
  * session it also assigns the session to its author (status active).
  */
-import { claimKey, recordResult, type Db } from "@roomcast/db";
+import { claimKey, recordResult, requestFingerprint, type Db } from "@roomcast/db";
 import {
   CHAT_MESSAGE,
   CHAT_SESSION_UPDATED,
@@ -43,7 +43,11 @@ export async function postMessage(db: Db, actor: Principal, input: PostMessageIn
     throw new ChatError("invalid", `text must be 1 to ${MAX_CHAT_MESSAGE_LENGTH} characters`);
   }
   const senderRole: ChatSenderRole = actor.role === "visitor" ? "visitor" : actor.role === "service" ? "system" : "agent";
-  const keyRef = input.key === undefined ? undefined : { tenant: actor.tenant, source: `${actor.role}:${actor.sub}`, key: input.key };
+  // The key is bound to this message (session and text): reused for another one it is refused.
+  const keyRef =
+    input.key === undefined
+      ? undefined
+      : { tenant: actor.tenant, source: `${actor.role}:${actor.sub}`, key: input.key, fingerprint: requestFingerprint({ session: input.sessionId, text }) };
   return chatWrite<PostedMessage>(db, actor.tenant, async ({ tx, now }) => {
     if (keyRef !== undefined) {
       const claim = await claimKey(tx, keyRef);

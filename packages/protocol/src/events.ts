@@ -77,8 +77,18 @@ export interface SubscriptionFilter {
   minPriority?: number | undefined;
 }
 
+/** When the socket's current token ends and what identifies it (never the token itself). */
+export interface TokenGrant {
+  /** Seconds since the epoch. */
+  exp: number;
+  iat?: number | undefined;
+  jti?: string | undefined;
+}
+
 export interface SocketData {
   principal: Principal;
+  /** The current token's grant; replaced by `auth:refresh`. */
+  grant: TokenGrant;
   /** Per-stream filters of this socket's subscriptions, keyed by stream name. */
   filters: Record<string, SubscriptionFilter>;
 }

@@ -12,7 +12,11 @@ describe("authenticator", () => {
 
   it("turns a valid token into a principal, from a header or the socket auth", async () => {
     const token = signToken(config.jwt, { sub: "v1", tenant: "acme", role: "visitor", session: "s1" });
-    const expected = { ok: true, principal: { sub: "v1", tenant: "acme", role: "visitor", session: "s1" } };
+    const expected = {
+      ok: true,
+      principal: { sub: "v1", tenant: "acme", role: "visitor", session: "s1" },
+      grant: { exp: expect.any(Number), iat: expect.any(Number), jti: expect.any(String) },
+    };
     expect(await auth.authenticate(bearer(token))).toEqual(expected);
     expect(await auth.authenticate({ headers: {}, socketToken: token })).toEqual(expected);
   });

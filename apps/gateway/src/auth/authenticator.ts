@@ -4,16 +4,18 @@
  * One Passport instance per gateway (no global `passport` singleton). The token is read
  * from `Authorization: Bearer` or, for sockets, from the handshake's `auth.token`; never
  * from the query string. Algorithms are pinned, so `alg: none` and algorithm-confusion
- * tokens are refused by jsonwebtoken before any claim is read.
+ * tokens are refused by jsonwebtoken before any claim is read. A verified token is then
+ * checked against the revocation list (revocations.ts): revoked is `unauthorized`.
  */
 import type { Config } from "@roomcast/config";
 import type { ErrorBody, Principal } from "@roomcast/protocol";
 import type { IncomingHttpHeaders } from "node:http";
 import { Passport } from "passport";
 import { ExtractJwt, Strategy as JwtStrategy, type StrategyOptionsWithoutRequest } from "passport-jwt";
-import { principalFromClaims } from "./claims";
+import { verifiedFromClaims, type Grant, type Verified } from "./claims";
+import type { RevocationList } from "./revocations";
 
-export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; error: ErrorBody };
+export type AuthOutcome = { ok: true; principal: Principal; grant: Grant } | { ok: false; error: ErrorBody };
 
 /** The part of a request passport-jwt reads; a socket handshake is adapted to it. */
 export interface TokenCarrier {
@@ -28,7 +30,7 @@ export interface Authenticator {
 const fromSocketAuth = (req: TokenCarrier): string | null =>
   typeof req.socketToken === "string" && req.socketToken.length > 0 ? req.socketToken : null;
 
-export function createAuthenticator(jwt: Config["jwt"]): Authenticator {
+export function createAuthenticator(jwt: Config["jwt"], revocations?: RevocationList): Authenticator {
   const passport = new Passport();
   const options: StrategyOptionsWithoutRequest = {
     jwtFromRequest: ExtractJwt.fromExtractors([fromSocketAuth as never, ExtractJwt.fromAuthHeaderAsBearerToken()]),
@@ -40,17 +42,22 @@ export function createAuthenticator(jwt: Config["jwt"]): Authenticator {
   };
   passport.use(
     "jwt",
-    new JwtStrategy(options, (payload: unknown, done: (err: unknown, user?: Principal | false) => void) => {
-      done(null, principalFromClaims(payload) ?? false);
+    new JwtStrategy(options, (payload: unknown, done: (err: unknown, user?: Verified | false) => void) => {
+      done(null, verifiedFromClaims(payload) ?? false);
     }),
   );
 
   return {
     authenticate(carrier) {
       return new Promise((resolve) => {
-        const handler = passport.authenticate("jwt", { session: false }, (error: unknown, user: Principal | false, info: unknown) => {
+        const handler = passport.authenticate("jwt", { session: false }, (error: unknown, user: Verified | false, info: unknown) => {
           if (error) return resolve({ ok: false, error: { code: "internal", message: "authentication failed" } });
-          if (user) return resolve({ ok: true, principal: user });
+          if (user) {
+            if (revocations === undefined) return resolve({ ok: true, ...user });
+            return void revocations.isRevoked(user.principal, user.grant).then((revoked) =>
+              resolve(revoked ? { ok: false, error: { code: "unauthorized", message: "token revoked" } } : { ok: true, ...user }),
+            );
+          }
           resolve({ ok: false, error: { code: "unauthorized", message: describe(info) } });
         });
         // passport's middleware signature; the response object is never used with a callback.

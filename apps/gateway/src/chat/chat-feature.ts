@@ -9,8 +9,10 @@ import { Router } from "express";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
 import type { Authenticator } from "../auth/authenticator";
-import { createEventLimiter } from "../socket/rate-limit";
-import { chatPublish, type DomainPublish } from "./chat-publish";
+import type { Revoker } from "../auth/revoke";
+import { createLimiter } from "../limits/limiter";
+import type { DomainPublish } from "../publish/publish-use-case";
+import { chatPublish } from "./chat-publish";
 import { chatRouter } from "./chat.routes";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, loginRouter } from "./login.routes";
 import { producersRouter } from "./producers.routes";
@@ -30,11 +32,11 @@ export interface ChatFeature {
 }
 
 export function createChatFeature(
-  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; redis?: Redis | undefined },
+  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; revoker: Revoker; redis?: Redis | undefined },
 ): ChatFeature {
   const { db, config, authenticator } = deps;
   const logger = deps.logger.child({ feature: "chat" });
-  const loginLimiter = createEventLimiter({
+  const loginLimiter = createLimiter({
     name: "login",
     points: LOGIN_ATTEMPTS,
     durationSeconds: LOGIN_WINDOW_SECONDS,
@@ -43,7 +45,7 @@ export function createChatFeature(
   const api = Router();
   api.use(widgetRouter({ db, config, authenticator, logger }));
   api.use(loginRouter({ db, config, logger, limiter: loginLimiter }));
-  api.use(chatRouter({ db, authenticator, logger }));
+  api.use(chatRouter({ db, authenticator, logger, revoker: deps.revoker }));
   api.use(producersRouter({ db, authenticator, logger }));
   const router = Router();
   router.use("/api/v1", api);

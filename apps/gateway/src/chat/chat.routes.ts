@@ -3,7 +3,8 @@
  * assign, end, and the metrics snapshot. Every body and path parameter is parsed by zod
  * first; a write answers only after its transaction (rows + outbox events) committed.
  * Snapshots carry `offset`, the position of the stream that keeps them current, so a
- * client subscribes with `since: offset` and misses nothing.
+ * client subscribes with `since: offset` and misses nothing. Ending a session also revokes
+ * its visitor's tokens (auth/revoke.ts): the widget's socket is disconnected on every node.
  */
 import { assignSession, endSession, getSession, isChatStatus, listSessions, metricsSnapshot, postMessage } from "@roomcast/chat";
 import type { Db } from "@roomcast/db";
@@ -12,9 +13,10 @@ import { Router, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Authenticator } from "../auth/authenticator";
+import type { Revoker } from "../auth/revoke";
 import { sendError } from "../http/errors";
 import { principalOf, requireAuth } from "../http/require-auth";
-import { describeIssues } from "../socket/subscriptions";
+import { describeIssues } from "../validation/describe-issues";
 import { sendDomainError } from "./domain-error";
 
 const messageBody = z.object({ text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH), key: idempotencyKeySchema.optional() }).strict();
@@ -25,6 +27,7 @@ export interface ChatRouteDeps {
   db: Db;
   authenticator: Authenticator;
   logger: Logger;
+  revoker: Revoker;
 }
 
 function sessionIdOf(req: Request, res: Response): string | undefined {
@@ -84,8 +87,15 @@ export function chatRouter(deps: ChatRouteDeps): Router {
   router.post("/chat/sessions/:id/end", anyone, (req, res) => {
     const id = sessionIdOf(req, res);
     if (id === undefined) return;
-    endSession(db, principalOf(res), { sessionId: id }).then(
-      (session) => res.json({ ok: true, session }),
+    const principal = principalOf(res);
+    endSession(db, principal, { sessionId: id }).then(
+      (session) => {
+        // The session is over whatever happens next; its visitor tokens end with it.
+        deps.revoker.revoke({ kind: "session", tenant: principal.tenant, session: session.id, at: Date.now() }).catch((error: unknown) => {
+          logger.warn({ err: error, session: session.id }, "ended session's visitor tokens could not be revoked");
+        });
+        res.json({ ok: true, session });
+      },
       (error: unknown) => sendDomainError(res, error, logger, "end session"),
     );
   });

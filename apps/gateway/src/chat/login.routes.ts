@@ -17,7 +17,7 @@ import { z } from "zod";
 import { signToken } from "../auth/sign-token";
 import { clientAddress } from "../http/client-address";
 import { sendError } from "../http/errors";
-import { describeIssues } from "../socket/subscriptions";
+import { describeIssues } from "../validation/describe-issues";
 
 const loginBody = z.object({ tenant: idSchema, email: z.string().min(1).max(254), password: z.string().min(1).max(200) }).strict();
 

@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { Authenticator } from "../auth/authenticator";
 import { sendError } from "../http/errors";
 import { principalOf, requireAuth } from "../http/require-auth";
-import { describeIssues } from "../socket/subscriptions";
+import { describeIssues } from "../validation/describe-issues";
 import { sendDomainError } from "./domain-error";
 
 const notificationBody = z

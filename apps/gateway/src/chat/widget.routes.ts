@@ -20,7 +20,7 @@ import { signToken } from "../auth/sign-token";
 import { sendError } from "../http/errors";
 import { isOriginAllowed } from "../http/origin";
 import { principalOf, requireAuth } from "../http/require-auth";
-import { describeIssues } from "../socket/subscriptions";
+import { describeIssues } from "../validation/describe-issues";
 import { sendDomainError } from "./domain-error";
 
 const startBody = z.object({ widgetKey: z.string().min(1).max(200), name: z.string().trim().min(1).max(80).optional() }).strict();

@@ -5,13 +5,13 @@
 import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import type { Authenticator } from "../auth/authenticator";
-import type { StreamStore } from "../stream-store";
+import type { PublishUseCase } from "../publish/publish-use-case";
 import { errorHandler, sendError } from "./errors";
 import { publishRouter } from "./publish.route";
 
 export interface AppDeps {
   authenticator: Authenticator;
-  store: StreamStore;
+  publish: PublishUseCase;
   logger: Logger;
   /** Resolves when every dependency answers; rejects naming the one that does not. */
   readiness: () => Promise<void>;

@@ -36,6 +36,7 @@ export function handshakeMiddleware(deps: HandshakeDeps) {
         if (!allowed) return refuse(next, { code: "origin_not_allowed", message: "this origin is not allowed for the tenant" });
       }
       socket.data.principal = outcome.principal;
+      socket.data.grant = outcome.grant;
       socket.data.filters = {};
       next();
     })().catch(() => refuse(next, { code: "unavailable", message: "authentication is unavailable, retry later" }));

@@ -1,48 +1,114 @@
 /**
- * Per-socket event rate limit with rate-limiter-flexible: counted in Redis when the node
- * is in a cluster, in memory otherwise. While Redis is unreachable the Redis limiter
- * falls back to an in-memory insurance limiter rather than failing open or closed.
- * An event over the limit is answered `rate_limited` through its ack and not handled.
+ * Client event limits, checked before any handler runs (a Socket.IO socket middleware):
+ * 1. per socket: `socketEvents` per window, in memory (a socket lives on one node, so its
+ *    count needs no Redis and costs nothing during a Redis outage);
+ * 2. per tenant: `eventsPerSecond` across the cluster (limits/limiter.ts: Redis with an
+ *    in-memory insurance limiter and a timeout, blocked in memory once exceeded).
+ * An event over either limit is answered `rate_limited` through its ack and not handled.
+ * A socket that keeps exceeding its own limit is warned once per window it is limited in
+ * (`system {type: "rate_limited"}`); in the window after the last of `warnings` warnings
+ * it is sent `system {type: "disconnect", reason: "rate_limited"}` and disconnected. A
+ * window without excess starts the count over.
+ * Both limits come from the tenant's quota (limits/tenant-limits.ts), so they can differ
+ * per tenant; limiters are made once per distinct limit and shared by the tenants that use it.
  */
 import { err } from "@roomcast/protocol";
-import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Cluster, Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { createLimiter, type LimiterOptions } from "../limits/limiter";
+import type { TenantLimits } from "../limits/tenant-limits";
 import type { GatewaySocket } from "./socket-types";
 
-export interface RateLimitOptions {
-  points: number;
-  durationSeconds: number;
-  /** When set, counters live in Redis under `<prefix>:rl:<name>:`. */
-  redis?: { client: Redis; prefix: string } | undefined;
-  /** What is counted (default `event`), so limiters never share keys. */
-  name?: string;
+export interface EventLimitOptions {
+  limits: TenantLimits;
+  windowSeconds: number;
+  /** Warnings before a socket that keeps exceeding its limit is disconnected. */
+  warnings: number;
+  /** Where the per-tenant counters live (cluster-wide); undefined: this node's memory. */
+  redis?: { client: Redis | Cluster; prefix: string } | undefined;
+  now?: () => number;
 }
 
-export function createEventLimiter(options: RateLimitOptions): RateLimiterAbstract {
-  const base = { points: options.points, duration: options.durationSeconds };
-  if (options.redis === undefined) return new RateLimiterMemory(base);
-  return new RateLimiterRedis({
-    ...base,
-    storeClient: options.redis.client,
-    keyPrefix: `${options.redis.prefix}:rl:${options.name ?? "event"}`,
-    insuranceLimiter: new RateLimiterMemory(base),
-  });
-}
+export type LimitScope = "socket" | "tenant";
 
 export interface RateLimitHooks {
-  onLimited(socket: GatewaySocket, event: string): void;
+  onLimited(socket: GatewaySocket, event: string, scope: LimitScope): void;
+  onDisconnected?(socket: GatewaySocket): void;
 }
 
-export function applyEventLimit(socket: GatewaySocket, limiter: RateLimiterAbstract, hooks: RateLimitHooks): void {
-  socket.use((packet, next) => {
-    limiter.consume(socket.id).then(
-      () => next(),
-      () => {
-        const event = String(packet[0]);
-        hooks.onLimited(socket, event);
-        const ack = packet[packet.length - 1];
-        if (typeof ack === "function") ack(err("rate_limited", "too many events, slow down"));
-      },
-    );
-  });
+export interface EventLimits {
+  apply(socket: GatewaySocket, hooks: RateLimitHooks): void;
+}
+
+export function createEventLimits(options: EventLimitOptions): EventLimits {
+  const now = options.now ?? Date.now;
+  const perSocket = new Map<number, RateLimiterAbstract>();
+  const perTenant = new Map<number, RateLimiterAbstract>();
+  const socketLimiter = (points: number) => {
+    let limiter = perSocket.get(points);
+    if (limiter === undefined) perSocket.set(points, (limiter = new RateLimiterMemory({ points, duration: options.windowSeconds })));
+    return limiter;
+  };
+  const tenantLimiter = (points: number) => {
+    let limiter = perTenant.get(points);
+    if (limiter === undefined) {
+      limiter = createLimiter({ name: `tenant-events-${points}`, points, durationSeconds: 1, redis: options.redis });
+      perTenant.set(points, limiter);
+    }
+    return limiter;
+  };
+
+  return {
+    apply(socket, hooks) {
+      const tenant = socket.data.principal.tenant;
+      let strikes = 0;
+      /** End (ms) of the window in which the socket was last limited. */
+      let limitedUntil = 0;
+
+      const strike = (msBeforeNext: number) => {
+        const t = now();
+        if (t < limitedUntil) return; // this window is already counted
+        if (t - limitedUntil > options.windowSeconds * 1000) strikes = 0; // a clean window in between
+        limitedUntil = t + msBeforeNext;
+        strikes += 1;
+        const ts = new Date(t).toISOString();
+        if (strikes <= options.warnings) {
+          socket.emit("system", { type: "rate_limited", message: `too many events; slow down (warning ${strikes} of ${options.warnings})`, ts });
+          return;
+        }
+        socket.emit("system", { type: "disconnect", reason: "rate_limited", message: "disconnected: kept exceeding the event rate after warnings", ts });
+        hooks.onDisconnected?.(socket);
+        socket.disconnect(true);
+      };
+
+      socket.use((packet, next) => {
+        const refuse = (scope: LimitScope) => {
+          hooks.onLimited(socket, String(packet[0]), scope);
+          const ack = packet[packet.length - 1];
+          if (typeof ack === "function") ack(err("rate_limited", scope === "socket" ? "too many events, slow down" : "your organisation sends too many events, retry shortly"));
+        };
+        void (async () => {
+          const quota = await options.limits.of(tenant);
+          try {
+            await socketLimiter(quota.socketEvents).consume(socket.id);
+          } catch (rejection) {
+            if (rejection instanceof RateLimiterRes) strike(rejection.msBeforeNext);
+            return refuse("socket");
+          }
+          try {
+            await tenantLimiter(quota.eventsPerSecond).consume(tenant);
+          } catch {
+            // Over the tenant's limit, or (no insurance answer) a limiter failure: refused either way.
+            return refuse("tenant");
+          }
+          next();
+        })();
+      });
+    },
+  };
+}
+
+/** A limiter for other counts (sign-in attempts): limits/limiter.ts, named `event` unless given. */
+export function createEventLimiter(options: Omit<LimiterOptions, "name"> & { name?: string }): RateLimiterAbstract {
+  return createLimiter({ ...options, name: options.name ?? "event" });
 }

@@ -1,0 +1,56 @@
+/**
+ * Authorization over time, wired for one gateway: the revocation list (Redis when
+ * clustered, memory on one node), the authenticator that consults it, the revoker, the
+ * revocation routes, and per socket the expiry timer, `auth:refresh` and the auth rooms.
+ * `attach(io)` once the Socket.IO server exists; `onConnection(socket)` for each socket.
+ */
+import type { Config } from "@roomcast/config";
+import type { Cluster, Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Router } from "express";
+import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
+import { createAuthenticator, type Authenticator } from "./authenticator";
+import { createRevoker, type Revoker } from "./revoke";
+import { revokeRouter } from "./revoke.routes";
+import { createMemoryRevocations, createRedisRevocations } from "./revocations";
+import { attachSocketAuth } from "./socket-auth";
+
+export interface AccessControl {
+  authenticator: Authenticator;
+  revoker: Revoker;
+  router: Router;
+  attach(io: GatewayServer): void;
+  onConnection(socket: GatewaySocket, log: Logger, hooks?: { onExpired?: () => void }): void;
+}
+
+export function createAccessControl(deps: { config: Readonly<Config>; logger: Logger; redis?: Redis | Cluster | undefined }): AccessControl {
+  const { config, logger } = deps;
+  const ttlSeconds = config.revocationTtlSeconds;
+  const list =
+    deps.redis === undefined
+      ? createMemoryRevocations({ ttlSeconds })
+      : createRedisRevocations({ ttlSeconds, redis: deps.redis as Redis, prefix: config.redisPrefix, logger });
+  const authenticator = createAuthenticator(config.jwt, list);
+  let server: GatewayServer | undefined;
+  const revoker = createRevoker({
+    list,
+    logger,
+    clustered: deps.redis !== undefined,
+    io: () => {
+      if (server === undefined) throw new Error("revocation used before attach()");
+      return server;
+    },
+  });
+  return {
+    authenticator,
+    revoker,
+    router: revokeRouter({ authenticator, revoker, logger }),
+    attach(io) {
+      server = io;
+      revoker.attach(io);
+    },
+    onConnection(socket, log, hooks) {
+      attachSocketAuth(socket, { authenticator, logger: log, onExpired: hooks?.onExpired });
+    },
+  };
+}
