@@ -1,19 +1,23 @@
 /**
- * Relay crash: two relay processes share the outbox; the one emitting is SIGKILLed in the
- * middle of a round while events keep coming. Nothing is lost, duplicates stay on the
- * wire (the SDK drops them), order is kept, and the survivor takes over within 2 s.
+ * Relays share the work, and survive a crash: three relay processes split the outbox's
+ * partitions (each emits a fair share, read from its own /metrics), then the one caught in
+ * the middle of a round is SIGKILLed while events keep coming. The other two take its
+ * streams within 2 s, nothing is lost, order is kept, and duplicates stay on the wire (the
+ * SDK drops them).
  */
-import { publishMany } from "@roomcast/db";
+import { partitionOf, publishMany, RELAY_PARTITIONS } from "@roomcast/db";
 import type { ChildProcess } from "node:child_process";
+import { freePorts } from "../../scripts/cluster/free-port";
 import { until, waitFor } from "../../apps/gateway/src/testing/wait";
 import { holdableClient, recordInto, type AppRecorder } from "../support/sdk";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";
 
-const STREAMS = 5;
+const STREAMS = 24;
+const RELAYS = ["relay-a", "relay-b", "relay-c"];
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("relay crash", () => {
+describe("relays sharing the outbox", () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ gateways: 2, relays: 0 });
@@ -28,11 +32,20 @@ describe("relay crash", () => {
     return rows[0]?.application_name;
   }
 
-  it("loses nothing, keeps order, and the other relay takes over within 2 s", async () => {
-    const relays = new Map<string, ChildProcess>([
-      ["relay-a", stack.spawnRelay("relay-a", { ROOMCAST_RELAY_BATCH_SIZE: "200" })],
-      ["relay-b", stack.spawnRelay("relay-b", { ROOMCAST_RELAY_BATCH_SIZE: "200" })],
-    ]);
+  async function emittedBy(port: number): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith("roomcast_relay_events_emitted_total"));
+    return Number(line?.split(" ").at(-1) ?? 0);
+  }
+
+  it("splits the work three ways; after a SIGKILL the others take the victim's streams within 2 s, losing nothing", async () => {
+    const ports = await freePorts(RELAYS.length);
+    const relays = new Map<string, { child: ChildProcess; port: number }>(
+      RELAYS.map((name, i) => [
+        name,
+        { child: stack.spawnRelay(name, { ROOMCAST_RELAY_BATCH_SIZE: "200", ROOMCAST_METRICS_PORT: String(ports[i]), HOST: "127.0.0.1" }), port: ports[i]! },
+      ]),
+    );
     const token = stack.token({ sub: "agent", tenant: "acme", role: "agent" });
     const clients = stack.nodes.map((node) => holdableClient(node.url, token));
     try {
@@ -42,38 +55,52 @@ describe("relay crash", () => {
         for (const r of recorders) expect(await r.ready).toMatchObject({ ok: true });
         apps.push(recorders);
       }
-      const deliveredAt = (i: number) => apps[0]!.reduce((sum, r) => sum + r.events.length, 0) >= i;
+      const delivered = () => apps[0]!.reduce((sum, r) => sum + r.events.length, 0);
+      await until("three live relay members", 30_000, async () => (await stack.db.prisma.relayMember.count()) === RELAYS.length, 100);
 
-      // A steady producer: 50 events every 10 ms across the streams, until told to stop.
+      // A steady producer: 48 events every 10 ms across the streams, until told to stop.
       let producing = true;
       let published = 0;
       const producer = (async () => {
         while (producing) {
-          const batch = Array.from({ length: 50 }, (_, i) => chatEvent(`s${(published + i) % STREAMS}`, published + i));
+          const batch = Array.from({ length: 48 }, (_, i) => chatEvent(`s${(published + i) % STREAMS}`, published + i));
           await stack.db.prisma.$transaction((tx) => publishMany(tx, batch));
           published += batch.length;
           await pause(10);
         }
       })();
 
-      await until("the relays to deliver the first 500 events", 30_000, () => deliveredAt(500));
+      // The work is shared: each relay emitted a fair part of what was delivered.
+      await until("the relays to deliver 3,000 events", 60_000, () => delivered() >= 3_000, 20);
+      const counts = await Promise.all([...relays.values()].map(({ port }) => emittedBy(port)));
+      const total = counts.reduce((a, b) => a + b, 0);
+      for (const count of counts) expect(count / total).toBeGreaterThan(0.15);
+
       let victim: string | undefined;
       await until("a relay to be caught in the middle of a round", 10_000, async () => (victim = await emittingRelay()) !== undefined, 5);
-      const victimProcess = relays.get(victim!)!;
+      const { child } = relays.get(victim!)!;
       const exited = waitFor<void>("the killed relay to exit", 5000, (resolve) => {
-        victimProcess.once("exit", () => resolve());
+        child.once("exit", () => resolve());
       });
-      victimProcess.kill("SIGKILL");
+      child.kill("SIGKILL");
       await exited;
       const killedAt = Date.now();
       const committedBeforeKill = published;
 
-      // Takeover: an event committed after the kill reaches the app within 2 s.
-      await until("the surviving relay to deliver events committed after the kill", 2_000, () => published > committedBeforeKill && deliveredAt(published), 10);
-      const takeoverMs = Date.now() - killedAt;
-      expect(takeoverMs).toBeLessThan(2_000);
+      // The victim's share (member i of the sorted three owns p % 3 = i) moves to the others:
+      // an event committed after the kill on each of its streams reaches the app within 2 s.
+      const index = RELAYS.indexOf(victim!);
+      const victimStreams = apps[0]!.filter((_, s) => partitionOf(`acme:chat:s${s}`, RELAY_PARTITIONS) % RELAYS.length === index);
+      expect(victimStreams.length).toBeGreaterThan(0);
+      await until(
+        "the surviving relays to deliver the victim's streams' events committed after the kill",
+        2_000,
+        () => published > committedBeforeKill + STREAMS && victimStreams.every((r) => r.events.length >= Math.floor((committedBeforeKill + STREAMS) / STREAMS)),
+        10,
+      );
+      expect(Date.now() - killedAt).toBeLessThan(2_000);
 
-      await pause(300); // keep producing a little longer while only the survivor runs
+      await pause(300); // keep producing a little longer while only the survivors run
       producing = false;
       await producer;
       const perStream = Math.floor(published / STREAMS);
@@ -88,7 +115,7 @@ describe("relay crash", () => {
       for (const { wire } of clients) expect(wire.length).toBeGreaterThanOrEqual(published);
     } finally {
       for (const { client } of clients) client.close();
-      for (const child of relays.values()) child.kill("SIGKILL");
+      for (const { child } of relays.values()) child.kill("SIGKILL");
     }
   }, 180_000);
 });
