@@ -20,9 +20,15 @@ export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline"
 
 export interface ClientOptions {
   url: string;
-  /** A token for the handshake; or `getToken`, called at start and again on `unauthorized`. */
+  /**
+   * A token for the handshake; or `getToken`, called at start, again on `unauthorized`, and
+   * before the current token's `exp`: the new token is handed to the live socket
+   * (`auth:refresh`), so the server does not end it at expiry.
+   */
   token?: string;
   getToken?: () => string | Promise<string>;
+  /** With `getToken`: refresh this long before the token's `exp` (ms; at most half its remaining life). */
+  refreshBeforeExpiryMs?: number;
   socketOptions?: PassThroughSocketOptions;
   logger?: Logger;
   /** How long a gap in a stream may stay open before the SDK resubscribes (ms). */

@@ -6,8 +6,14 @@
  * `since` and the publish queue drains → `reconnecting` after a drop (socket.io retries by
  * itself; when it will not — the server closed the socket or refused the handshake with a
  * retryable code — the SDK schedules the reconnect, refreshing the token first on
- * `unauthorized` when `getToken` is given) → `offline` when the server refuses for good,
+ * `unauthorized` or after a `token_expired` notice when `getToken` is given) → `offline`
+ * when the server refuses for good,
  * socket.io gives up (`reconnect_failed`), or `close()`.
+ *
+ * Token refresh: with `getToken`, while live, the SDK asks for a new token before the
+ * current one's `exp` (token-expiry.ts) and hands it to the socket with `auth:refresh`;
+ * the server then keeps the socket past the old `exp`. A refused refresh is reported to
+ * `onError` and the next reconnect takes a fresh token.
  *
  * Invariants: no module-level state (each client owns its socket, timers and maps; the
  * socket is created with `forceNew`); `close()` stops every timer and the socket and
@@ -37,6 +43,7 @@ import { OfflineQueue } from "./offline-queue";
 import { Requester } from "./requester";
 import type { AuthCallback, ClientSocket, SocketFactory } from "./socket";
 import { StreamSubscription, type SubscriptionHooks } from "./stream-subscription";
+import { refreshDelay, tokenExpiry } from "./token-expiry";
 import type { ClientOptions, ConnectionState, RoomcastClient, Subscription } from "./client-types";
 import { parseEnvelope } from "./wire";
 
@@ -57,6 +64,9 @@ class Client implements RoomcastClient {
   private token: string | undefined;
   private reconnectAttempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set by a `token_expired` notice or a refused refresh: the next reconnect takes a new token. */
+  private refreshOnReconnect = false;
   private readonly socket: ClientSocket;
   private readonly requester: Requester;
   private readonly queue: OfflineQueue;
@@ -101,6 +111,7 @@ class Client implements RoomcastClient {
       if (notice.type === "resync") for (const subscription of this.subscriptions.values()) subscription.resync();
       // The node is going away: leave now, so socket.io reconnects (elsewhere) and resumes.
       if (notice.type === "drain") this.socket.io.engine?.close();
+      if (notice.type === "token_expired") this.refreshOnReconnect = true;
       this.systemListeners.emit(notice, this.logger);
     });
     this.socket.io.on("reconnect_attempt", (attempt) => this.logger.debug({ attempt }, "reconnecting"));
@@ -184,6 +195,7 @@ class Client implements RoomcastClient {
     this.closed = true;
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    this.stopRefresh();
     for (const subscription of this.subscriptions.values()) subscription.close();
     this.subscriptions.clear();
     this.queue.close();
@@ -203,17 +215,19 @@ class Client implements RoomcastClient {
     this.setState("live");
     for (const subscription of this.subscriptions.values()) subscription.online();
     this.queue.online();
+    this.scheduleRefresh();
   }
 
   private disconnected(reason: string): void {
     this.requester.disconnected();
+    this.stopRefresh();
     for (const subscription of this.subscriptions.values()) subscription.offline();
     this.queue.offline();
     if (this.closed) return;
     this.logger.info({ reason }, "disconnected");
     this.setState("reconnecting");
     // socket.io does not reconnect after a server-side disconnect (e.g. a draining node).
-    if (!this.socket.active) this.scheduleReconnect(false);
+    if (!this.socket.active) this.scheduleReconnect(this.takeRefreshFlag());
   }
 
   private connectError(error: Error): void {
@@ -251,21 +265,68 @@ class Client implements RoomcastClient {
   }
 
   private async refreshToken(): Promise<boolean> {
+    if (this.options.getToken === undefined) return this.token !== undefined;
+    const token = await this.fetchToken();
+    if (token === undefined) return false;
+    this.token = token;
+    return true;
+  }
+
+  /** A new token from `getToken`, or undefined (reported as `token_failed`) when it fails. */
+  private async fetchToken(): Promise<string | undefined> {
     const getToken = this.options.getToken;
-    if (getToken === undefined) return this.token !== undefined;
+    if (getToken === undefined) return undefined;
     try {
       const token = await getToken();
-      if (this.closed) return false;
+      if (this.closed) return undefined;
       if (typeof token !== "string" || token.length === 0) throw new Error("getToken returned no token");
-      this.token = token;
-      return true;
+      return token;
     } catch (error) {
-      if (this.closed) return false;
+      if (this.closed) return undefined;
       const message = error instanceof Error ? error.message : "getToken failed";
       this.logger.warn({ message }, "token refresh failed");
       this.errorListeners.emit({ code: "token_failed", message }, this.logger);
-      return false;
+      return undefined;
     }
+  }
+
+  private takeRefreshFlag(): boolean {
+    const refresh = this.refreshOnReconnect && this.options.getToken !== undefined;
+    this.refreshOnReconnect = false;
+    return refresh;
+  }
+
+  /** While live with `getToken`: refresh before the current token's `exp`. */
+  private scheduleRefresh(): void {
+    this.stopRefresh();
+    if (this.closed || this.options.getToken === undefined || this.token === undefined) return;
+    const exp = tokenExpiry(this.token);
+    if (exp === undefined) return;
+    const delay = refreshDelay(exp, Date.now(), this.options.refreshBeforeExpiryMs ?? 60_000);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshLive();
+    }, Math.min(delay, 2_147_483_647));
+  }
+
+  private stopRefresh(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
+  private async refreshLive(): Promise<void> {
+    const token = await this.fetchToken();
+    if (token === undefined || this.closed) return;
+    const outcome = await this.requester.send("auth:refresh", { token });
+    if (outcome.kind !== "ack") return; // offline or no answer: the next connect schedules again
+    if (outcome.result.ok) {
+      this.token = token;
+      this.scheduleRefresh();
+      return;
+    }
+    this.refreshOnReconnect = true;
+    this.logger.warn({ code: outcome.result.error.code }, "token refresh refused");
+    this.errorListeners.emit(outcome.result.error, this.logger);
   }
 
   private giveUp(info: ClientErrorInfo | null): void {

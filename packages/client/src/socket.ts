@@ -16,7 +16,7 @@ import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents, SystemN
 export type RoomcastSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** The events the SDK sends with an acknowledgement. */
-export type RequestEvent = "subscribe" | "unsubscribe" | "publish";
+export type RequestEvent = "subscribe" | "unsubscribe" | "publish" | "auth:refresh";
 
 export type AuthCallback = (cb: (data: { token: string }) => void) => void;
 

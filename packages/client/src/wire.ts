@@ -10,6 +10,7 @@ import {
   err,
   type EventEnvelope,
   type PublishOk,
+  type RefreshOk,
   type Result,
   type SubscribeOk,
   type UnsubscribeOk,
@@ -30,17 +31,20 @@ const subscribeOkSchema = z.object({
 });
 const unsubscribeOkSchema = z.object({ ok: z.literal(true), stream: z.string() });
 const publishOkSchema = z.object({ ok: z.literal(true), id: z.string(), stream: z.string(), offset });
+const refreshOkSchema = z.object({ ok: z.literal(true), exp: z.number() });
 
 export interface AckResults {
   subscribe: SubscribeOk;
   unsubscribe: UnsubscribeOk;
   publish: PublishOk;
+  "auth:refresh": RefreshOk;
 }
 
 const okSchemas = {
   subscribe: subscribeOkSchema,
   unsubscribe: unsubscribeOkSchema,
   publish: publishOkSchema,
+  "auth:refresh": refreshOkSchema,
 } as const;
 
 export function parseAck<E extends keyof AckResults>(event: E, raw: unknown): Result<AckResults[E]> {
