@@ -40,7 +40,7 @@ export async function connected(url: string, token: string, options: Partial<Man
   return socket;
 }
 
-export function request<E extends "subscribe" | "unsubscribe" | "publish">(
+export function request<E extends "subscribe" | "unsubscribe" | "publish" | "auth:refresh">(
   socket: TestSocket,
   event: E,
   payload: unknown,
