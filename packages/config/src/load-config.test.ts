@@ -49,6 +49,12 @@ describe("loadConfig", () => {
     expect(issuesOf({ ROOMCAST_ADMIN_PASSWORD_HASH: "plain-text" })[0]).toMatch(/^ROOMCAST_ADMIN_PASSWORD_HASH: must be a bcrypt hash/);
   });
 
+  it("runs the Admin UI in production mode (no packet mirror) unless development is asked for", () => {
+    expect(loadConfig({}).config.admin?.mode).toBe("production");
+    expect(loadConfig({ NODE_ENV: "test" }).config.admin?.mode).toBe("production");
+    expect(loadConfig({ ROOMCAST_ADMIN_MODE: "development" }).config.admin?.mode).toBe("development");
+  });
+
   it("uses the dev secret with a warning in development", () => {
     const { config, warnings } = loadConfig({});
     expect(config.jwt.key).toEqual({ kind: "secret", secret: DEV_JWT_SECRET, algorithms: ["HS256"] });

@@ -48,14 +48,6 @@ export const envSchema = z
     ROOMCAST_RATE_LIMIT_EVENTS: int(1, 1_000_000).default(50),
     /** The rate-limit window, in seconds. */
     ROOMCAST_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(1),
-    /** Warnings (`system` rate_limited notices, one per window it is limited in) before a socket that keeps exceeding its event rate is disconnected. */
-    ROOMCAST_RATE_LIMIT_WARNINGS: int(0, 1000).default(2),
-    /** Open sockets one tenant may hold across the cluster (default; per tenant: tenant_limits.max_connections). */
-    ROOMCAST_TENANT_MAX_CONNECTIONS: int(1, 10_000_000).default(10_000),
-    /** Client events per second one tenant may send across the cluster (default; per tenant: tenant_limits.events_per_second). */
-    ROOMCAST_TENANT_EVENTS_PER_SECOND: int(1, 10_000_000).default(2_000),
-    /** How long a revocation of a user or chat session is kept, in seconds: at least the longest token lifetime (30 days). */
-    ROOMCAST_REVOCATION_TTL_SECONDS: int(60, 365 * 24 * 3600).default(30 * 24 * 3600),
     /** Open connections one client address may hold on one node. */
     ROOMCAST_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
     /** Trust X-Forwarded-For from the proxy in front (nginx) for the client address. */
@@ -94,8 +86,9 @@ export const envSchema = z
     ROOMCAST_ADMIN_READONLY: bool.default(true),
     /**
      * Admin UI mode. `development` lists every socket and relays every event each socket
-     * sends or receives to the UI (one adapter broadcast per packet: costly under load);
-     * `production` sends aggregates only. Default: `production` when NODE_ENV=production.
+     * sends or receives to the UI (one adapter broadcast per packet: costly under load, and
+     * every client payload re-encoded); `production` sends aggregates only. Default:
+     * `production` whatever NODE_ENV is; `development` only when asked for.
      */
     ROOMCAST_ADMIN_MODE: z.enum(["development", "production"]).optional(),
     /** Create the `demo` tenant and its console users at start-up (docs/chat.md). Default: on when NODE_ENV=development. */

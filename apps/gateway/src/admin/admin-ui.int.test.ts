@@ -3,10 +3,12 @@
  * configured bcrypt hash (a wrong password is refused), the `/admin` namespace reachable
  * without a Roomcast token (the JWT middleware guards the main namespace only), every
  * node's stats and every node's sockets listed, admin sessions valid on the other node
- * (Redis store), no client credential anywhere in what the UI receives, and the bundled UI
- * served at /admin/ with no outside URL.
+ * (Redis store), no client credential anywhere in what the UI receives, the bundled UI
+ * served at /admin/ with no outside URL, and sign-in throttled per client address across
+ * nodes (X-Forwarded-For, as behind nginx).
  */
 import { hashSync } from "bcryptjs";
+import { ADMIN_LOGIN_ATTEMPTS } from "./admin-auth";
 import { io as connect, type Socket } from "socket.io-client";
 import { connected, type TestSocket } from "../testing/clients";
 import { startCluster, type TestCluster } from "../testing/harness";
@@ -28,7 +30,7 @@ describe("Admin UI on a two-node cluster", () => {
   beforeAll(async () => {
     cluster = await startCluster({
       nodes: 2,
-      env: { ROOMCAST_ADMIN_PASSWORD_HASH: hashSync(PASSWORD, 4), ROOMCAST_ADMIN_USER: "ops", ROOMCAST_ADMIN_MODE: "development" },
+      env: { ROOMCAST_ADMIN_PASSWORD_HASH: hashSync(PASSWORD, 4), ROOMCAST_ADMIN_USER: "ops", ROOMCAST_ADMIN_MODE: "development", ROOMCAST_TRUST_PROXY: "true" },
     });
   });
   afterAll(async () => {
@@ -36,11 +38,17 @@ describe("Admin UI on a two-node cluster", () => {
     await cluster.close();
   });
 
-  const admin = (url: string, auth: Record<string, string>): Socket => {
-    const socket = connect(`${url}/admin`, { transports: ["websocket"], reconnection: false, forceNew: true, auth });
+  const admin = (url: string, auth: Record<string, unknown>, from?: string): Socket => {
+    const headers = from === undefined ? {} : { extraHeaders: { "x-forwarded-for": from } };
+    const socket = connect(`${url}/admin`, { transports: ["websocket"], reconnection: false, forceNew: true, auth, ...headers });
     admins.push(socket);
     return socket;
   };
+  const signInOutcome = (socket: Socket) =>
+    waitFor<{ message: string; code?: string }>("admin connect or connect_error", 5000, (resolve) => {
+      socket.once("connect_error", (error: Error & { data?: { code?: string } }) => resolve({ message: error.message, code: error.data?.code }));
+      socket.once("connect", () => resolve({ message: "connected" }));
+    });
 
   it("refuses a wrong password", async () => {
     const socket = admin(cluster.nodes[0]!.url, { username: "ops", password: "wrong" });
@@ -102,5 +110,25 @@ describe("Admin UI on a two-node cluster", () => {
     expect((await fetch(`${url}/admin/vendor/mdi/css/materialdesignicons.min.css`)).status).toBe(200);
     const missing = await fetch(`${url}/admin/nope.js`);
     expect([missing.status, await missing.json()]).toEqual([404, { ok: false, error: { code: "not_found", message: "no such file" } }]);
+  });
+
+  it("throttles sign-in per client address on every node, and survives non-string credentials", async () => {
+    const [a, b] = cluster.nodes;
+    const attacker = "198.51.100.7";
+    for (let i = 0; i < ADMIN_LOGIN_ATTEMPTS; i++) {
+      const outcome = await signInOutcome(admin((i % 2 === 0 ? a : b)!.url, { username: "ops", password: `guess-${i}` }, attacker));
+      expect(outcome).toEqual({ message: "invalid credentials", code: "unauthorized" });
+    }
+    // The count is shared through Redis: the next try, even with the right password, is refused on either node.
+    for (const node of [a!, b!]) {
+      expect(await signInOutcome(admin(node.url, { username: "ops", password: PASSWORD }, attacker))).toEqual({
+        message: "too many sign-in attempts, retry later",
+        code: "rate_limited",
+      });
+    }
+    // Another address signs in; credentials of the wrong type are refused, not a crash.
+    expect(await signInOutcome(admin(a!.url, { username: "ops", password: PASSWORD }, "198.51.100.8"))).toEqual({ message: "connected" });
+    expect(await signInOutcome(admin(b!.url, { username: "ops", password: 42 }, "198.51.100.9"))).toEqual({ message: "invalid credentials", code: "unauthorized" });
+    expect((await fetch(`${b!.url}/healthz`)).status).toBe(200);
   });
 });

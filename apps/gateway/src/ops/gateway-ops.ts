@@ -128,6 +128,7 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
           nodeId: config.nodeId,
           redis: deps.redis === undefined ? undefined : { client: deps.redis.cmd, prefix: config.redisPrefix },
           logger,
+          trustProxy: config.trustProxy,
         });
       }
       registry?.start();
