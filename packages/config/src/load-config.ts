@@ -33,7 +33,12 @@ export interface Config {
     rateLimitEvents: number;
     rateLimitWindowSeconds: number;
     maxConnectionsPerIp: number;
+    rateLimitWarnings: number;
+    tenantMaxConnections: number;
+    tenantEventsPerSecond: number;
   };
+  /** Revocations (of a user's or a chat session's tokens) are kept this long. */
+  revocationTtlSeconds: number;
   trustProxy: boolean;
   pingIntervalMs: number;
   pingTimeoutMs: number;
@@ -125,7 +130,11 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
       rateLimitEvents: env.ROOMCAST_RATE_LIMIT_EVENTS,
       rateLimitWindowSeconds: env.ROOMCAST_RATE_LIMIT_WINDOW_SECONDS,
       maxConnectionsPerIp: env.ROOMCAST_MAX_CONNECTIONS_PER_IP,
+      rateLimitWarnings: env.ROOMCAST_RATE_LIMIT_WARNINGS,
+      tenantMaxConnections: env.ROOMCAST_TENANT_MAX_CONNECTIONS,
+      tenantEventsPerSecond: env.ROOMCAST_TENANT_EVENTS_PER_SECOND,
     },
+    revocationTtlSeconds: env.ROOMCAST_REVOCATION_TTL_SECONDS,
     trustProxy: env.ROOMCAST_TRUST_PROXY,
     pingIntervalMs: env.ROOMCAST_PING_INTERVAL_MS,
     pingTimeoutMs: env.ROOMCAST_PING_TIMEOUT_MS,

@@ -48,6 +48,14 @@ export const envSchema = z
     ROOMCAST_RATE_LIMIT_EVENTS: int(1, 1_000_000).default(50),
     /** The rate-limit window, in seconds. */
     ROOMCAST_RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(1),
+    /** Warnings (`system` rate_limited notices, one per window it is limited in) before a socket that keeps exceeding its event rate is disconnected. */
+    ROOMCAST_RATE_LIMIT_WARNINGS: int(0, 1000).default(2),
+    /** Open sockets one tenant may hold across the cluster (default; per tenant: tenant_limits.max_connections). */
+    ROOMCAST_TENANT_MAX_CONNECTIONS: int(1, 10_000_000).default(10_000),
+    /** Client events per second one tenant may send across the cluster (default; per tenant: tenant_limits.events_per_second). */
+    ROOMCAST_TENANT_EVENTS_PER_SECOND: int(1, 10_000_000).default(2_000),
+    /** How long a revocation of a user or chat session is kept, in seconds: at least the longest token lifetime (30 days). */
+    ROOMCAST_REVOCATION_TTL_SECONDS: int(60, 365 * 24 * 3600).default(30 * 24 * 3600),
     /** Open connections one client address may hold on one node. */
     ROOMCAST_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
     /** Trust X-Forwarded-For from the proxy in front (nginx) for the client address. */
