@@ -45,7 +45,7 @@ export function createDbStreamStore(db: Db, options: { replayLimit: number }): S
       try {
         return await db.prisma.$transaction((tx) => publishKeyed(tx, events));
       } catch (error) {
-        if (error instanceof InvalidEventError) throw new EventRejectedError(error.message);
+        if (error instanceof InvalidEventError) throw new EventRejectedError(error.message, error.code);
         if (error instanceof IdempotencyConflictError) throw new KeyConflictError(error.message);
         throw error;
       }

@@ -212,6 +212,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async close() {
       await ops.close();
       await quotas.close();
+      access.close();
       // `.local`: without it the adapter tells every node of the cluster to disconnect its sockets.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {

@@ -38,9 +38,15 @@ export interface StreamStore {
   ping(): Promise<void>;
 }
 
-/** The store refused an event as invalid (for example a NUL character PostgreSQL cannot store). */
+/** The store refused an event (for example a NUL character PostgreSQL cannot store, or data over the event limit). */
 export class EventRejectedError extends Error {
   override name = "EventRejectedError";
+  constructor(
+    message: string,
+    readonly code: "invalid" | "payload_too_large" = "invalid",
+  ) {
+    super(message);
+  }
 }
 
 /** An idempotency key was reused for a different event (another payload or stream); nothing was written. */

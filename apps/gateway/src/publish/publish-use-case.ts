@@ -61,7 +61,7 @@ export function createPublishUseCase(deps: PublishUseCaseDeps): PublishUseCase {
     try {
       return { ok: true, events: await store.publish(events) };
     } catch (error) {
-      if (error instanceof EventRejectedError) return err("invalid", error.message);
+      if (error instanceof EventRejectedError) return err(error.code, error.message);
       if (error instanceof KeyConflictError) return err("idempotency_conflict", error.message);
       logger.warn({ err: error, tenant: principal.tenant, sub: principal.sub }, "publish failed");
       return err("unavailable", "event storage is unavailable, retry later");
