@@ -13,7 +13,8 @@
  * Token refresh: with `getToken`, while live, the SDK asks for a new token before the
  * current one's `exp` (token-expiry.ts) and hands it to the socket with `auth:refresh`;
  * the server then keeps the socket past the old `exp`. A refused refresh is reported to
- * `onError` and the next reconnect takes a fresh token.
+ * `onError` and the next reconnect takes a fresh token. After a `revoked` notice the SDK
+ * reconnects only with a different token (from `getToken`); otherwise it goes `offline`.
  *
  * Invariants: no module-level state (each client owns its socket, timers and maps; the
  * socket is created with `forceNew`); `close()` stops every timer and the socket and
@@ -67,6 +68,8 @@ class Client implements RoomcastClient {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set by a `token_expired` notice or a refused refresh: the next reconnect takes a new token. */
   private refreshOnReconnect = false;
+  /** The token a `revoked` notice ended: getToken handing it back again means the app is signed out. */
+  private revokedToken: string | undefined;
   private readonly socket: ClientSocket;
   private readonly requester: Requester;
   private readonly queue: OfflineQueue;
@@ -112,6 +115,10 @@ class Client implements RoomcastClient {
       // The node is going away: leave now, so socket.io reconnects (elsewhere) and resumes.
       if (notice.type === "drain") this.socket.io.engine?.close();
       if (notice.type === "token_expired") this.refreshOnReconnect = true;
+      if (notice.type === "revoked") {
+        this.refreshOnReconnect = true;
+        this.revokedToken = this.token;
+      }
       this.systemListeners.emit(notice, this.logger);
     });
     this.socket.io.on("reconnect_attempt", (attempt) => this.logger.debug({ attempt }, "reconnecting"));
@@ -259,6 +266,10 @@ class Client implements RoomcastClient {
   private async reconnect(refreshToken: boolean): Promise<void> {
     if (refreshToken && !(await this.refreshToken())) {
       this.scheduleReconnect(true);
+      return;
+    }
+    if (this.token !== undefined && this.token === this.revokedToken) {
+      this.giveUp({ code: "unauthorized", message: "the token was revoked" });
       return;
     }
     if (!this.closed && !this.socket.connected) this.socket.connect();

@@ -123,4 +123,28 @@ describe("token refresh", () => {
     expect(socket.handshakeToken()).not.toBe(current);
     client.close();
   });
+
+  it("after a revoked notice, reconnects only with a different token, else goes offline", async () => {
+    const same = jwtExpiringIn(3600, "same");
+    const { client, socket, errors } = setup({ getToken: async () => same, socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 200 } });
+    await jest.advanceTimersByTimeAsync(1);
+    socket.accept();
+    socket.push({ type: "revoked", message: "your access was revoked", ts: new Date().toISOString() }, "system");
+    socket.drop("io server disconnect");
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(socket.connectCalls).toBe(1);
+    expect(client.state).toBe("offline");
+    expect(errors).toEqual([{ code: "unauthorized", message: "the token was revoked" }]);
+    client.close();
+
+    const tokens = [jwtExpiringIn(3600, "old"), jwtExpiringIn(3600, "new")];
+    const second = setup({ getToken: async () => tokens.shift() ?? "none", socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 200 } });
+    await jest.advanceTimersByTimeAsync(1);
+    second.socket.accept();
+    second.socket.push({ type: "revoked", message: "your access was revoked", ts: new Date().toISOString() }, "system");
+    second.socket.drop("io server disconnect");
+    await jest.advanceTimersByTimeAsync(300);
+    expect(second.socket.connectCalls).toBe(2);
+    second.client.close();
+  });
 });

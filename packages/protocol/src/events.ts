@@ -59,8 +59,8 @@ export type RevocationTarget =
 
 export interface InterServerEvents {
   "node:status": (reply: (status: NodeStatus) => void) => void;
-  /** A revocation made on one node: every node notifies and disconnects its own matching sockets. */
-  "auth:revoked": (target: RevocationTarget) => void;
+  /** A revocation made on one node: every node notifies its own matching sockets and disconnects them after `graceMs`. */
+  "auth:revoked": (target: RevocationTarget, graceMs: number) => void;
 }
 
 /** The identity taken from a verified token, stored on `socket.data`. */

@@ -21,6 +21,8 @@ export interface AccessControl {
   router: Router;
   attach(io: GatewayServer): void;
   onConnection(socket: GatewaySocket, log: Logger, hooks?: { onExpired?: () => void }): void;
+  /** Stops the revoker's pending (grace) disconnects. */
+  close(): void;
 }
 
 export function createAccessControl(deps: { config: Readonly<Config>; logger: Logger; redis?: Redis | Cluster | undefined }): AccessControl {
@@ -52,5 +54,6 @@ export function createAccessControl(deps: { config: Readonly<Config>; logger: Lo
     onConnection(socket, log, hooks) {
       attachSocketAuth(socket, { authenticator, logger: log, onExpired: hooks?.onExpired });
     },
+    close: () => revoker.close(),
   };
 }

@@ -23,6 +23,9 @@ const messageBody = z.object({ text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENG
 const assignBody = z.object({ agentId: idSchema.optional() }).strict();
 const listQuery = z.object({ status: z.string().refine(isChatStatus, "must be waiting, active or ended").optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
 
+/** How long a visitor's socket stays after its session ended, so the `session:updated` event reaches it. */
+export const SESSION_END_GRACE_MS = 2000;
+
 export interface ChatRouteDeps {
   db: Db;
   authenticator: Authenticator;
@@ -91,7 +94,8 @@ export function chatRouter(deps: ChatRouteDeps): Router {
     endSession(db, principal, { sessionId: id }).then(
       (session) => {
         // The session is over whatever happens next; its visitor tokens end with it.
-        deps.revoker.revoke({ kind: "session", tenant: principal.tenant, session: session.id, at: Date.now() }).catch((error: unknown) => {
+        const target = { kind: "session" as const, tenant: principal.tenant, session: session.id, at: Date.now() };
+        deps.revoker.revoke(target, { graceMs: SESSION_END_GRACE_MS }).catch((error: unknown) => {
           logger.warn({ err: error, session: session.id }, "ended session's visitor tokens could not be revoked");
         });
         res.json({ ok: true, session });

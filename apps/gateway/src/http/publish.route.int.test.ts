@@ -47,6 +47,8 @@ describe("HTTP API", () => {
     ["an unknown key", 400, "invalid", { channel: "system", type: "x", data: 1, tenant: "globex" }, "service"],
     ["a forged topic", 400, "invalid", { channel: "chat", topic: "globex:chat:s1", type: "x", data: 1 }, "service"],
     ["an empty batch", 400, "invalid", { events: [] }, "service"],
+    ["a chat product type (no chat domain writes it here)", 403, "reserved_type", { channel: "chat", topic: "s1", type: "message", data: { text: "x" } }, "service"],
+    ["a chat product type in a batch", 403, "reserved_type", { events: [{ channel: "system", type: "x", data: 1 }, { channel: "chat", type: "metrics:updated", data: {} }] }, "service"],
   ])("refuses %s with %i %s and changes nothing", async (_name, status, code, body, role) => {
     const before = JSON.stringify(store.events("acme:system"));
     const token = role ? cluster.token({ sub: "x", tenant: "acme", role: role as "service" }) : undefined;
