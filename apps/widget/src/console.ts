@@ -299,7 +299,12 @@ function boot(root: HTMLElement | null): void {
       saveSignIn(undefined);
       showLogin(message);
     };
-    signOut.addEventListener("click", () => signOutNow());
+    // Sign-out revokes the token on the server (every socket using it is disconnected, and
+    // it is refused from now on), then forgets it here whatever the answer.
+    signOut.addEventListener("click", () => {
+      void apiCall<object>(base, "/auth/logout", { token: me.token, body: {} });
+      signOutNow();
+    });
 
     client.onStateChange(onState);
     onState(client.state);

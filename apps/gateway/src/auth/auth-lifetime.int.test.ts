@@ -5,8 +5,10 @@
  * refuses the revoked tokens on every node afterwards.
  */
 import type { SystemNotice } from "@roomcast/protocol";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { connectOutcome, connected, openSocket, request, type TestSocket } from "../testing/clients";
-import { startCluster, type TestCluster } from "../testing/harness";
+import { startCluster, TEST_SECRET, type TestCluster } from "../testing/harness";
 import { waitFor } from "../testing/wait";
 
 describe("authorization that ends", () => {
@@ -163,5 +165,27 @@ describe("revocation on a single node (no Redis: the list is in memory)", () => 
     const retry = openSocket(url, token);
     expect(await connectOutcome(retry)).toMatchObject({ connected: false, code: "unauthorized" });
     retry.disconnect();
+  });
+
+  it("the CLI revokes a chat session through the admin API", async () => {
+    const url = cluster.nodes[0]!.url;
+    const socket = await connected(url, cluster.token({ sub: "v9", tenant: "acme", role: "visitor", session: "s_cli" }));
+    const gone = waitFor<string>("the visitor's socket to be disconnected", 30_000, (resolve) => {
+      socket.once("disconnect", resolve);
+    });
+    const repo = path.resolve(__dirname, "../../../..");
+    const cli = spawn(process.execPath, ["--import", "tsx", path.join(repo, "apps/gateway/src/cli/revoke.ts"), "--tenant", "acme", "--session", "s_cli", "--url", url], {
+      cwd: repo,
+      env: { PATH: process.env.PATH, NODE_ENV: "test", ROOMCAST_JWT_SECRET: TEST_SECRET },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    cli.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const code = await waitFor<number | null>("the CLI to exit", 30_000, (resolve) => {
+      cli.once("exit", resolve);
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ ok: true, revoked: { kind: "session", tenant: "acme", session: "s_cli" } });
+    expect(await gone).toBe("io server disconnect");
   });
 });
