@@ -4,23 +4,26 @@
  *
  *   npm run bench:latency -- [--rate 1000] [--seconds 20] [--clients 10] [--streams 10]
  *
- * Roomcast: 2 gateway processes + 1 relay process (scripts/cluster), a per-run database
- * and Redis prefix. This process commits outbox rows (publishMany in a transaction) at
- * `rate` events/s over `streams` streams; `clients` sockets per gateway subscribe to every
- * stream. Latency = time the client receives the event − time the commit returned.
- * Baseline: 2 plain Socket.IO processes with the same sharded Redis adapter; a publisher
- * socket sends the same events to node A, which broadcasts them; latency = receive − send.
+ * `clients` sockets per node on 2 nodes subscribe to every one of `streams` streams, so
+ * each event reaches 2 × `clients` sockets (in this process). Each side has a redis-server
+ * of its own.
+ * Roomcast: 2 gateway processes + 1 relay process (scripts/cluster, Admin UI off), a
+ * per-run database. This process commits outbox rows (publishMany in a transaction, every
+ * 10 ms) at `rate` events/s over the streams. Latency = the client receives the event −
+ * the commit returned.
+ * Baseline: 2 plain Socket.IO processes with the same sharded Redis adapter (dynamic) and a
+ * plain emitter process (plain-emitter.ts) emitting the same envelope-shaped events at the
+ * same rate, each to its stream's room alone, as the relay does. Latency = the client
+ * receives the event − the emitter emitted it (process.hrtime, one clock for every process).
  * Everything runs on loopback and stops by itself; the first 2 s are warm-up.
  */
 import { createDb, publishMany, type OutboxEventInput } from "@roomcast/db";
 import { createTestDatabase } from "@roomcast/db/testing";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { startCluster } from "../scripts/cluster/start-cluster";
-import { freePort } from "../scripts/cluster/free-port";
+import { monotonicMs, spawnPlainEmitter, spawnPlainServer, startRedis } from "./processes";
 import { arg, atRate, connect, summarize, type LatencySummary } from "./support";
 
 const RATE = arg("rate", 1000);
@@ -33,120 +36,118 @@ const SECRET = randomBytes(24).toString("hex");
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function roomcast(): Promise<LatencySummary & { delivered: number; expected: number }> {
+  const redis = await startRedis();
   const database = await createTestDatabase();
-  const prefix = `bench-${randomBytes(4).toString("hex")}`;
-  const cluster = await startCluster({
-    nodes: 2,
-    relays: 1,
-    databaseUrl: database.url,
-    createDatabase: false,
-    migrate: false,
-    prefix,
-    logLevel: "warn",
-    env: { ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_RATE_LIMIT_EVENTS: "100000", ROOMCAST_ADMIN_UI: "off" },
-  });
-  const db = await createDb({ databaseUrl: database.url });
-  const sockets: Socket[] = [];
   try {
-    const token = jwt.sign({ tid: "bench", role: "agent" }, SECRET, { subject: "bench", expiresIn: 3600 });
-    const received = new Map<string, number[]>();
-    for (const gateway of cluster.gateways) {
-      for (let c = 0; c < CLIENTS; c++) {
-        const socket = await connect(gateway.url, { auth: { token } });
-        socket.on("event", (e: { id: string }) => {
-          const list = received.get(e.id) ?? [];
-          list.push(performance.now());
-          received.set(e.id, list);
-        });
-        for (let s = 0; s < STREAMS; s++) {
-          const ack = (await socket.timeout(10_000).emitWithAck("subscribe", { channel: "chat", topic: `s${s}` })) as { ok: boolean };
-          if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
-        }
-        sockets.push(socket);
-      }
-    }
-    log(`roomcast: ${sockets.length} clients subscribed to ${STREAMS} streams; publishing ${RATE}/s for ${SECONDS}s`);
-    const committed = new Map<string, number>();
-    const perTick = Math.round((RATE * TICK_MS) / 1000);
-    const start = performance.now();
-    let n = 0;
-    await atRate(SECONDS, TICK_MS, async () => {
-      const batch: OutboxEventInput[] = Array.from({ length: perTick }, () => ({ tenant: "bench", channel: "chat", topic: `s${n++ % STREAMS}`, type: "tick", data: { n }, source: "bench" }));
-      const published = await db.prisma.$transaction((tx) => publishMany(tx, batch));
-      const at = performance.now();
-      for (const p of published) committed.set(p.id, at);
+    const cluster = await startCluster({
+      nodes: 2,
+      relays: 1,
+      databaseUrl: database.url,
+      redisUrl: redis.url,
+      createDatabase: false,
+      migrate: false,
+      prefix: `bench-${randomBytes(4).toString("hex")}`,
+      logLevel: "warn",
+      env: { ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_RATE_LIMIT_EVENTS: "100000", ROOMCAST_ADMIN_UI: "off" },
     });
-    const expected = committed.size * sockets.length;
-    const deadline = performance.now() + 30_000;
-    const count = () => [...received.values()].reduce((sum, l) => sum + l.length, 0);
-    while (count() < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const samples: number[] = [];
-    for (const [id, at] of committed) {
-      if (at - start < WARMUP_MS) continue;
-      for (const t of received.get(id) ?? []) samples.push(t - at);
+    const db = await createDb({ databaseUrl: database.url });
+    const sockets: Socket[] = [];
+    try {
+      const token = jwt.sign({ tid: "bench", role: "agent" }, SECRET, { subject: "bench", expiresIn: 3600 });
+      const received = new Map<string, number[]>();
+      let delivered = 0;
+      for (const gateway of cluster.gateways) {
+        for (let c = 0; c < CLIENTS; c++) {
+          const socket = await connect(gateway.url, { auth: { token } });
+          socket.on("event", (e: { id: string }) => {
+            delivered++;
+            const list = received.get(e.id) ?? [];
+            list.push(performance.now());
+            received.set(e.id, list);
+          });
+          for (let s = 0; s < STREAMS; s++) {
+            const ack = (await socket.timeout(10_000).emitWithAck("subscribe", { channel: "chat", topic: `s${s}` })) as { ok: boolean };
+            if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
+          }
+          sockets.push(socket);
+        }
+      }
+      log(`roomcast: ${sockets.length} clients subscribed to ${STREAMS} streams; publishing ${RATE}/s for ${SECONDS}s`);
+      const committed = new Map<string, number>();
+      const perTick = Math.round((RATE * TICK_MS) / 1000);
+      const start = performance.now();
+      let n = 0;
+      await atRate(SECONDS, TICK_MS, async () => {
+        const batch: OutboxEventInput[] = Array.from({ length: perTick }, () => ({
+          tenant: "bench",
+          channel: "chat",
+          topic: `s${n % STREAMS}`,
+          type: "tick",
+          data: { n: n++, at: monotonicMs() },
+          source: "bench",
+        }));
+        const published = await db.prisma.$transaction((tx) => publishMany(tx, batch));
+        const at = performance.now();
+        for (const p of published) committed.set(p.id, at);
+      });
+      const expected = committed.size * sockets.length;
+      const deadline = performance.now() + 30_000;
+      while (delivered < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const samples: number[] = [];
+      for (const [id, at] of committed) {
+        if (at - start < WARMUP_MS) continue;
+        for (const t of received.get(id) ?? []) samples.push(t - at);
+      }
+      return { ...summarize(samples), delivered, expected };
+    } finally {
+      for (const s of sockets) s.disconnect();
+      await db.close();
+      await cluster.stop();
     }
-    return { ...summarize(samples), delivered: count(), expected };
   } finally {
-    for (const s of sockets) s.disconnect();
-    await db.close();
-    await cluster.stop();
     await database.drop();
+    await redis.stop();
   }
 }
 
 async function plain(): Promise<LatencySummary & { delivered: number; expected: number }> {
+  const redis = await startRedis();
   const prefix = `bench-plain-${randomBytes(4).toString("hex")}`;
-  const ports = [await freePort(), await freePort()];
-  const servers = ports.map((port) =>
-    spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "plain-socketio-server.ts")], {
-      env: { ...process.env, PORT: String(port), PREFIX: prefix },
-      stdio: ["ignore", "pipe", "inherit"],
-    }),
-  );
+  const started: Array<{ stop(): Promise<void> }> = [redis];
   const sockets: Socket[] = [];
   try {
-    await Promise.all(servers.map((child) => new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()))));
-    const received = new Map<number, number[]>();
-    for (const port of ports) {
+    const servers = [await spawnPlainServer({ redisUrl: redis.url, prefix }), await spawnPlainServer({ redisUrl: redis.url, prefix })];
+    started.push(...servers);
+    const emitter = await spawnPlainEmitter({ redisUrl: redis.url, prefix });
+    started.push(emitter);
+    // Latency is taken at reception: data.at is the emit time on the shared monotonic clock.
+    const samples: number[] = [];
+    let delivered = 0;
+    let warmUntil = Number.POSITIVE_INFINITY;
+    for (const server of servers) {
       for (let c = 0; c < CLIENTS; c++) {
-        const socket = await connect(`http://127.0.0.1:${port}`);
-        socket.on("event", (e: { n: number }) => {
-          const list = received.get(e.n) ?? [];
-          list.push(performance.now());
-          received.set(e.n, list);
+        const socket = await connect(server.url);
+        socket.on("event", (e: { data: { at: number } }) => {
+          delivered++;
+          if (e.data.at >= warmUntil) samples.push(monotonicMs() - e.data.at);
         });
-        for (let s = 0; s < STREAMS; s++) await socket.timeout(10_000).emitWithAck("join", `bench:chat:s${s}`);
+        await socket.timeout(10_000).emitWithAck(
+          "join",
+          Array.from({ length: STREAMS }, (_, s) => `bench:chat:s${s}`),
+        );
         sockets.push(socket);
       }
     }
-    const publisher = await connect(`http://127.0.0.1:${ports[0]}`);
-    sockets.push(publisher);
-    log(`plain socket.io: ${sockets.length - 1} clients joined ${STREAMS} rooms; publishing ${RATE}/s for ${SECONDS}s`);
-    const sent = new Map<number, number>();
-    const perTick = Math.round((RATE * TICK_MS) / 1000);
-    const start = performance.now();
-    let n = 0;
-    await atRate(SECONDS, TICK_MS, async () => {
-      for (let i = 0; i < perTick; i++) {
-        const at = performance.now();
-        sent.set(n, at);
-        publisher.emit("pub", `bench:chat:s${n % STREAMS}`, { n, type: "tick" });
-        n++;
-      }
-    });
-    const expected = sent.size * (sockets.length - 1);
+    log(`plain socket.io: ${sockets.length} clients joined ${STREAMS} rooms; the emitter process emits ${RATE}/s for ${SECONDS}s`);
+    warmUntil = monotonicMs() + WARMUP_MS;
+    const emitted = await emitter.run({ rate: RATE, seconds: SECONDS, streams: STREAMS, tenant: "bench", tickMs: TICK_MS });
+    const expected = emitted * sockets.length;
     const deadline = performance.now() + 30_000;
-    const count = () => [...received.values()].reduce((sum, l) => sum + l.length, 0);
-    while (count() < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const samples: number[] = [];
-    for (const [id, at] of sent) {
-      if (at - start < WARMUP_MS) continue;
-      for (const t of received.get(id) ?? []) samples.push(t - at);
-    }
-    return { ...summarize(samples), delivered: count(), expected };
+    while (delivered < expected && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { ...summarize(samples), delivered, expected };
   } finally {
     for (const s of sockets) s.disconnect();
-    for (const child of servers) child.kill("SIGTERM");
+    for (const s of started.reverse()) await s.stop();
   }
 }
 
