@@ -3,6 +3,7 @@
  * starting and stopping, and the handle it returns to tests, benchmarks and the CLI.
  */
 import type { ExitInfo, ManagedProcess } from "./managed-process";
+import type { FrontDoorLimits } from "./nginx-limits";
 
 export type ClusterEvent =
   | { kind: "database"; name: string; created: boolean }
@@ -40,6 +41,8 @@ export interface ClusterOptions {
   /** The mains to run (tests may substitute stand-ins). */
   gatewayMain?: string;
   relayMain?: string;
+  /** Overrides of nginx's capacity (default: computed from the CPUs and open-file limit, nginx-limits.ts). */
+  nginxLimits?: Partial<FrontDoorLimits>;
   /** Default: `nginx` on PATH, else /usr/sbin/nginx. */
   nginxBinary?: string;
   /** Parent of the run folder (default the OS tmp dir). */
@@ -79,6 +82,8 @@ export interface Cluster {
   nginx: ManagedProcess;
   /** nginx access log: `<client> <upstream> <status> "<method> <uri>" sid=… transport=…`. */
   accessLog: string;
+  /** nginx's workers, connections, open-file limit and Socket.IO budget for this run. */
+  frontDoor: FrontDoorLimits;
   /**
    * Sends `signal` to a gateway or relay by NODE_ID. For SIGTERM, SIGINT, SIGQUIT and
    * SIGKILL it resolves once the process has exited (rejects after `stopTimeoutMs`); for

@@ -1,11 +1,14 @@
 /**
  * Renders nginx/local.conf.template for the local process cluster: the listen port, one
- * upstream server per gateway port, and the run's folder for pid, logs and temp files.
+ * upstream server per gateway port, the run's folder for pid, logs and temp files, the
+ * capacity (nginx-limits.ts) and the Socket.IO read timeout derived from the heartbeat.
  * Pure: no file or process is touched here. Every `{{…}}` placeholder must be replaced;
  * a template with one left over is refused rather than handed to nginx.
  */
 import { accessSync, constants, readFileSync } from "node:fs";
 import path from "node:path";
+import { envSchema } from "@roomcast/config";
+import type { FrontDoorLimits } from "./nginx-limits";
 
 export const NGINX_DIR = path.resolve(__dirname, "../../nginx");
 export const LOCAL_TEMPLATE = path.join(NGINX_DIR, "local.conf.template");
@@ -17,21 +20,40 @@ export interface LocalNginxOptions {
   port: number;
   /** The gateways' loopback ports, in node order (at least one). */
   upstreamPorts: readonly number[];
+  /** Workers, connections, open files, Socket.IO budget (default: LOCAL_DEFAULT_LIMITS). */
+  limits?: FrontDoorLimits;
+  /** The gateways' ROOMCAST_PING_INTERVAL_MS (default: the config's default). */
+  pingIntervalMs?: number;
   /** Folder holding proxy.conf and routes.conf (default: the repository's nginx/). */
   nginxDir?: string;
   /** Template text (default: nginx/local.conf.template). */
   template?: string;
 }
 
-/** A failed gateway is skipped for this long before nginx tries it again. */
-export const FAIL_TIMEOUT_SECONDS = 2;
+/** A failed gateway (refused, or no answer within its location's read timeout) is skipped this long. */
+export const FAIL_TIMEOUT_SECONDS = 10;
+/** Slack of the Socket.IO read timeout over the heartbeat interval (a ping sent late by a busy node). */
+export const SOCKET_READ_SLACK_SECONDS = 10;
+export const DEFAULT_PING_INTERVAL_MS: number = envSchema.shape.ROOMCAST_PING_INTERVAL_MS.parse(undefined);
+/** Limits for a caller that computed none (a test); the runner computes them for the machine. */
+export const LOCAL_DEFAULT_LIMITS: FrontDoorLimits = { workerProcesses: 1, workerConnections: 4096, workerRlimitNofile: 5120, socketConnections: 1536 };
+
+/** Socket.IO's proxy_read_timeout in seconds: the heartbeat interval plus slack. */
+export function socketReadTimeoutSeconds(pingIntervalMs: number): number {
+  return Math.ceil(pingIntervalMs / 1000) + SOCKET_READ_SLACK_SECONDS;
+}
 
 export function renderLocalNginxConfig(options: LocalNginxOptions): string {
   const { dir, port, upstreamPorts } = options;
+  const limits = options.limits ?? LOCAL_DEFAULT_LIMITS;
+  const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   if (!path.isAbsolute(dir)) throw new Error(`nginx run folder must be absolute: ${dir}`);
   if (upstreamPorts.length === 0) throw new Error("nginx needs at least one upstream port");
   for (const p of [port, ...upstreamPorts]) {
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`invalid port ${p}`);
+  }
+  for (const [name, value] of Object.entries({ ...limits, pingIntervalMs })) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   }
   const servers = upstreamPorts
     .map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=${FAIL_TIMEOUT_SECONDS}s;`)
@@ -41,6 +63,12 @@ export function renderLocalNginxConfig(options: LocalNginxOptions): string {
     PORT: String(port),
     UPSTREAM_SERVERS: servers,
     NGINX_DIR: options.nginxDir ?? NGINX_DIR,
+    WORKER_PROCESSES: String(limits.workerProcesses),
+    WORKER_CONNECTIONS: String(limits.workerConnections),
+    WORKER_RLIMIT_NOFILE: String(limits.workerRlimitNofile),
+    SOCKET_CONNECTIONS: String(limits.socketConnections),
+    PING_INTERVAL_MS: String(pingIntervalMs),
+    SOCKET_READ_TIMEOUT: String(socketReadTimeoutSeconds(pingIntervalMs)),
   };
   const template = options.template ?? readFileSync(LOCAL_TEMPLATE, "utf8");
   const rendered = template.replace(/\{\{([A-Z_]+)\}\}/g, (match, key: string) => values[key] ?? match);

@@ -14,16 +14,19 @@
  * and removes the run folder unless `keepDir`. A gateway keeps its port across `restart`,
  * so nginx's upstream list stays right. Nothing here prints; progress goes to `onEvent`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { envSchema } from "@roomcast/config";
 import { migrate } from "@roomcast/db";
 import { DEFAULT_DATABASE_URL, ensureDatabase } from "./database";
 import { freePorts } from "./free-port";
 import type { Cluster, ClusterOptions, GatewayHandle, RelayHandle } from "./cluster-types";
 import { ManagedProcess, type ExitInfo } from "./managed-process";
-import { findNginx, renderLocalNginxConfig } from "./nginx-config";
+import { spawnLocalNginx } from "./local-nginx";
+import { findNginx } from "./nginx-config";
+import { frontDoorLimits, probeFrontDoorHost } from "./nginx-limits";
 import { waitForStatus } from "./readiness";
 
 export type { Cluster, ClusterEvent, ClusterOptions, GatewayHandle, RelayHandle } from "./cluster-types";
@@ -50,6 +53,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const baseEnv = options.baseEnv ?? process.env;
   // Before anything starts: a missing nginx should not cost a migration and N gateways.
   const nginxBinary = options.nginxBinary ?? findNginx(baseEnv.PATH);
+  const frontDoor = frontDoorLimits(probeFrontDoorHost(), options.nginxLimits);
+  // nginx's Socket.IO read timeout follows the heartbeat the gateways get.
+  const pingIntervalMs = envSchema.shape.ROOMCAST_PING_INTERVAL_MS.parse(options.env?.ROOMCAST_PING_INTERVAL_MS ?? baseEnv.ROOMCAST_PING_INTERVAL_MS);
 
   const dir = mkdtempSync(path.join(options.tmpRoot ?? tmpdir(), "roomcast-cluster-"));
   // nginx started as root hands its workers to an unprivileged user, which must reach the
@@ -195,22 +201,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     }
     await Promise.all(gateways.map(waitGatewayReady));
 
-    const confFile = path.join(dir, "nginx.conf");
-    writeFileSync(confFile, renderLocalNginxConfig({ dir, port: publicPort, upstreamPorts: gatewayPorts }));
-    const nginxErrorLog = path.join(logDir, "nginx-error.log");
-    nginx = new ManagedProcess(
-      {
-        name: "nginx",
-        command: nginxBinary,
-        args: ["-p", dir, "-e", nginxErrorLog, "-c", confFile],
-        env: { ...baseEnv },
-        cwd: dir,
-        logFile: path.join(logDir, "nginx.log"),
-      },
+    const started = spawnLocalNginx({
+      binary: nginxBinary,
+      dir,
+      port: publicPort,
+      upstreamPorts: gatewayPorts,
+      limits: frontDoor,
+      pingIntervalMs,
+      env: baseEnv,
       onExit,
-    );
+    });
+    nginx = started.managed;
     children.push(nginx);
-    nginx.start();
     emit({ kind: "spawned", name: "nginx", pid: nginx.pid, port: publicPort });
     const publicUrl = `http://127.0.0.1:${publicPort}`;
     await waitForStatus(`${publicUrl}/healthz`, { timeoutMs: readyTimeoutMs, abort: anyExit([nginx]) });
@@ -231,7 +233,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       gateways,
       relays,
       nginx,
-      accessLog: path.join(logDir, "nginx-access.log"),
+      accessLog: started.accessLog,
+      frontDoor,
       async kill(nodeId, signal = "SIGKILL") {
         const child = find(nodeId);
         if (!child.signal(signal)) throw new Error(`${nodeId} is not running`);

@@ -26,6 +26,8 @@ const service = z
     healthcheck: healthcheck.optional(),
     restart: z.string().optional(),
     depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+    ulimits: z.object({ nofile: z.object({ soft: z.number(), hard: z.number() }) }).optional(),
+    sysctls: z.record(z.string(), z.string()).optional(),
   })
   .passthrough();
 const composeSchema = z.object({ services: z.record(z.string(), service) }).passthrough();
@@ -121,6 +123,54 @@ describe("docker-compose.yml", () => {
     // nginx `resolve` on upstream servers needs 1.27.3 or newer.
     const [major = 0, minor = 0] = (/^nginx:(\d+)\.(\d+)/.exec(svc("nginx").image ?? "") ?? []).slice(1).map(Number);
     expect(major * 1000 + minor).toBeGreaterThanOrEqual(1028);
+  });
+});
+
+describe("the front door's limits (docker-compose.yml with nginx/nginx.conf)", () => {
+  const conf = readFileSync(path.join(ROOT, "nginx/nginx.conf"), "utf8");
+  const directive = (name: string): number => {
+    const m = new RegExp(`^\\s*${name} (\\d+);`, "m").exec(conf);
+    if (!m) throw new Error(`${name} missing from nginx/nginx.conf`);
+    return Number(m[1]);
+  };
+
+  it("gives nginx workers room for the Socket.IO budget twice over (client + upstream) and HTTP beside it", () => {
+    const connections = directive("worker_connections");
+    const budget = directive("limit_conn sockets");
+    expect(budget).toBeGreaterThanOrEqual(10_000);
+    // One worker alone holds the whole budget, whatever the kernel's spread, with HTTP headroom.
+    expect(connections - 2 * budget).toBeGreaterThanOrEqual(1024);
+    expect(directive("worker_rlimit_nofile")).toBeGreaterThanOrEqual(connections + 1024);
+    expect(conf).toMatch(/^worker_processes auto;$/m);
+    expect(conf).toMatch(/listen 80 reuseport backlog=(\d+);/);
+  });
+
+  it("lets the nginx container open that many files, with ports and backlog to match", () => {
+    const nginx = svc("nginx");
+    expect(nginx.ulimits?.nofile.hard).toBeGreaterThanOrEqual(directive("worker_rlimit_nofile"));
+    expect(nginx.ulimits?.nofile.soft).toBe(nginx.ulimits?.nofile.hard);
+    const [low = 0, high = 0] = (nginx.sysctls?.["net.ipv4.ip_local_port_range"] ?? "").split(/\s+/).map(Number);
+    expect(high - low).toBeGreaterThan(50_000);
+    const backlog = Number(/listen 80 reuseport backlog=(\d+);/.exec(conf)?.[1]);
+    expect(Number(nginx.sysctls?.["net.core.somaxconn"])).toBeGreaterThanOrEqual(backlog);
+    expect(svc("gateway").ulimits?.nofile.hard).toBeGreaterThanOrEqual(65_536);
+  });
+
+  it("keeps Socket.IO's read timeout above the gateways' default heartbeat, and short ones for the API", () => {
+    const pingSeconds = envSchema.shape.ROOMCAST_PING_INTERVAL_MS.parse(undefined) / 1000;
+    const socketRead = Number(/^\s*proxy_read_timeout (\d+)s;/m.exec(conf)?.[1]);
+    expect(socketRead).toBeGreaterThan(pingSeconds);
+    const routes = readFileSync(path.join(ROOT, "nginx/routes.conf"), "utf8");
+    const readTimeout = (location: string): number => {
+      const block = new RegExp(`location ${location.replace(/[/.]/g, "\\$&")} \\{[^}]*proxy_read_timeout (\\d+)s;`).exec(routes);
+      if (!block) throw new Error(`no read timeout in location ${location}`);
+      return Number(block[1]);
+    };
+    // A hung node is found by a read timeout; the API's must leave room for the retry within 10 s.
+    expect(readTimeout("/api/")).toBeLessThanOrEqual(5);
+    expect(readTimeout("= /healthz")).toBeLessThanOrEqual(5);
+    expect(readTimeout("= /_roomcast_probe")).toBeLessThanOrEqual(3);
+    expect(conf).toMatch(/server gateway:3000 resolve max_fails=1 fail_timeout=\d+s;/);
   });
 });
 

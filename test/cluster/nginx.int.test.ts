@@ -144,7 +144,7 @@ describe("the local template in front of two upstreams", () => {
 
   it("forwards the client address, host and protocol", async () => {
     const before = seen.length;
-    const res = await get("/api/v1/status", "127.0.0.5", { "x-forwarded-for": "6.6.6.6", host: "rooms.example" });
+    const res = await get("/api/v1/chat/sessions", "127.0.0.5", { "x-forwarded-for": "6.6.6.6", host: "rooms.example" });
     expect(res.status).toBe(200);
     expect(seen.slice(before)).toHaveLength(1);
     const headers = seen[before]!.headers;

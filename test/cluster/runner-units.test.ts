@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseClusterArgs } from "../../scripts/cluster/args";
-import { findNginx, renderLocalNginxConfig } from "../../scripts/cluster/nginx-config";
+import { DEFAULT_PING_INTERVAL_MS, findNginx, renderLocalNginxConfig, socketReadTimeoutSeconds } from "../../scripts/cluster/nginx-config";
+import { DEFAULT_WORKER_CONNECTIONS, frontDoorLimits, HTTP_HEADROOM, parseNofile, RESERVED_FDS } from "../../scripts/cluster/nginx-limits";
 
 describe("renderLocalNginxConfig", () => {
   const conf = renderLocalNginxConfig({ dir: "/tmp/run-1", port: 18080, upstreamPorts: [13001, 13002, 13003] });
 
   it("listens on loopback and lists every gateway port as an upstream server", () => {
-    expect(conf).toContain("listen 127.0.0.1:18080;");
+    expect(conf).toMatch(/listen 127\.0\.0\.1:18080 reuseport backlog=\d+;/);
     for (const port of [13001, 13002, 13003]) expect(conf).toContain(`server 127.0.0.1:${port} `);
     expect(conf).toMatch(/hash \$remote_addr consistent;/);
     expect(conf).not.toContain("{{");
@@ -29,6 +30,50 @@ describe("renderLocalNginxConfig", () => {
     expect(() => renderLocalNginxConfig({ dir: "/r", port: 1, upstreamPorts: [] })).toThrow(/upstream/);
     expect(() => renderLocalNginxConfig({ dir: "/r", port: 70000, upstreamPorts: [2] })).toThrow(/invalid port/);
     expect(() => renderLocalNginxConfig({ dir: "/r", port: 1, upstreamPorts: [2], template: "x {{NOPE}}" })).toThrow(/NOPE/);
+  });
+});
+
+describe("the front door's capacity", () => {
+  it("renders workers, connections, open files, the Socket.IO budget and the heartbeat's read timeout", () => {
+    const limits = { workerProcesses: 2, workerConnections: 32768, workerRlimitNofile: 33792, socketConnections: 15872 };
+    const rendered = renderLocalNginxConfig({ dir: "/tmp/run-2", port: 18081, upstreamPorts: [13001], limits, pingIntervalMs: 2000 });
+    expect(rendered).toContain("worker_processes 2;");
+    expect(rendered).toContain("worker_rlimit_nofile 33792;");
+    expect(rendered).toContain("worker_connections 32768;");
+    expect(rendered).toContain("limit_conn sockets 15872;");
+    expect(rendered).toContain("proxy_read_timeout 12s;");
+    expect(rendered).toMatch(/zone gateways \d+k;/);
+    expect(rendered).toContain("server 127.0.0.1:13001 max_fails=1 fail_timeout=10s;");
+    expect(() => renderLocalNginxConfig({ dir: "/r", port: 1, upstreamPorts: [2], limits: { ...limits, socketConnections: 0 } })).toThrow(/socketConnections/);
+  });
+
+  it("derives Socket.IO's read timeout from the heartbeat interval, above it", () => {
+    expect(socketReadTimeoutSeconds(25_000)).toBe(35);
+    expect(socketReadTimeoutSeconds(2500)).toBe(13);
+    expect(socketReadTimeoutSeconds(DEFAULT_PING_INTERVAL_MS)).toBeGreaterThan(DEFAULT_PING_INTERVAL_MS / 1000);
+  });
+
+  it("asks for more open files than connections as root, and fits the hard limit otherwise", () => {
+    const root = frontDoorLimits({ cpus: 2, hardNofile: 20_000, root: true });
+    expect(root).toEqual({
+      workerProcesses: 2,
+      workerConnections: DEFAULT_WORKER_CONNECTIONS,
+      workerRlimitNofile: DEFAULT_WORKER_CONNECTIONS + RESERVED_FDS,
+      socketConnections: (DEFAULT_WORKER_CONNECTIONS - HTTP_HEADROOM) / 2,
+    });
+    // 10,000 proxied WebSockets are 20,000 connections: one worker alone holds them.
+    expect(root.socketConnections).toBeGreaterThan(10_000);
+    const user = frontDoorLimits({ cpus: 8, hardNofile: 20_000, root: false });
+    expect(user).toEqual({ workerProcesses: 4, workerConnections: 20_000 - RESERVED_FDS, workerRlimitNofile: 20_000, socketConnections: Math.floor((20_000 - RESERVED_FDS - HTTP_HEADROOM) / 2) });
+    expect(frontDoorLimits({ cpus: 1, hardNofile: Number.POSITIVE_INFINITY, root: false }).workerConnections).toBe(DEFAULT_WORKER_CONNECTIONS);
+    expect(frontDoorLimits({ cpus: 2, hardNofile: 20_000, root: true }, { socketConnections: 7 }).socketConnections).toBe(7);
+    expect(() => frontDoorLimits({ cpus: 2, hardNofile: 1024, root: false })).toThrow(/ulimit -Hn/);
+  });
+
+  it("reads ulimit's answer", () => {
+    expect(parseNofile("20000\n")).toBe(20_000);
+    expect(parseNofile("unlimited")).toBe(Number.POSITIVE_INFINITY);
+    expect(() => parseNofile("lots")).toThrow(/open-file limit/);
   });
 });
 
