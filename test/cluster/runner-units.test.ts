@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseClusterArgs } from "../../scripts/cluster/args";
 import { DEFAULT_PING_INTERVAL_MS, findNginx, renderLocalNginxConfig, socketReadTimeoutSeconds } from "../../scripts/cluster/nginx-config";
-import { DEFAULT_WORKER_CONNECTIONS, frontDoorLimits, HTTP_HEADROOM, parseNofile, RESERVED_FDS } from "../../scripts/cluster/nginx-limits";
+import { DEFAULT_WORKER_CONNECTIONS, frontDoorLimits, hasSysResource, HTTP_HEADROOM, parseNofile, RESERVED_FDS } from "../../scripts/cluster/nginx-limits";
 
 describe("renderLocalNginxConfig", () => {
   const conf = renderLocalNginxConfig({ dir: "/tmp/run-1", port: 18080, upstreamPorts: [13001, 13002, 13003] });
@@ -53,21 +53,30 @@ describe("the front door's capacity", () => {
     expect(socketReadTimeoutSeconds(DEFAULT_PING_INTERVAL_MS)).toBeGreaterThan(DEFAULT_PING_INTERVAL_MS / 1000);
   });
 
-  it("asks for more open files than connections as root, and fits the hard limit otherwise", () => {
-    const root = frontDoorLimits({ cpus: 2, hardNofile: 20_000, root: true });
-    expect(root).toEqual({
+  it("asks for more open files than connections when it may, and fits the hard limit otherwise", () => {
+    const privileged = frontDoorLimits({ cpus: 2, hardNofile: 20_000, canRaiseNofile: true });
+    expect(privileged).toEqual({
       workerProcesses: 2,
       workerConnections: DEFAULT_WORKER_CONNECTIONS,
       workerRlimitNofile: DEFAULT_WORKER_CONNECTIONS + RESERVED_FDS,
-      socketConnections: (DEFAULT_WORKER_CONNECTIONS - HTTP_HEADROOM) / 2,
+      socketConnections: Math.floor(2 * (DEFAULT_WORKER_CONNECTIONS - HTTP_HEADROOM) * 0.9 / 2),
     });
-    // 10,000 proxied WebSockets are 20,000 connections: one worker alone holds them.
-    expect(root.socketConnections).toBeGreaterThan(10_000);
-    const user = frontDoorLimits({ cpus: 8, hardNofile: 20_000, root: false });
-    expect(user).toEqual({ workerProcesses: 4, workerConnections: 20_000 - RESERVED_FDS, workerRlimitNofile: 20_000, socketConnections: Math.floor((20_000 - RESERVED_FDS - HTTP_HEADROOM) / 2) });
-    expect(frontDoorLimits({ cpus: 1, hardNofile: Number.POSITIVE_INFINITY, root: false }).workerConnections).toBe(DEFAULT_WORKER_CONNECTIONS);
-    expect(frontDoorLimits({ cpus: 2, hardNofile: 20_000, root: true }, { socketConnections: 7 }).socketConnections).toBe(7);
-    expect(() => frontDoorLimits({ cpus: 2, hardNofile: 1024, root: false })).toThrow(/ulimit -Hn/);
+    // This machine's kind: root in a container without CAP_SYS_RESOURCE, hard limit 20,000.
+    const user = frontDoorLimits({ cpus: 2, hardNofile: 20_000, canRaiseNofile: false });
+    expect(user).toEqual({ workerProcesses: 2, workerConnections: 20_000 - RESERVED_FDS, workerRlimitNofile: 20_000, socketConnections: Math.floor(2 * (20_000 - RESERVED_FDS - HTTP_HEADROOM) * 0.9 / 2) });
+    // 10,000 proxied WebSockets (20,000 connections, ~10,000 per worker) fit, with HTTP headroom in each worker.
+    expect(user.socketConnections).toBeGreaterThan(10_000);
+    expect(user.workerConnections - 10_000).toBeGreaterThan(HTTP_HEADROOM);
+    expect(frontDoorLimits({ cpus: 8, hardNofile: Number.POSITIVE_INFINITY, canRaiseNofile: false })).toMatchObject({ workerProcesses: 4, workerConnections: DEFAULT_WORKER_CONNECTIONS });
+    expect(frontDoorLimits({ cpus: 2, hardNofile: 20_000, canRaiseNofile: true }, { socketConnections: 7 }).socketConnections).toBe(7);
+    expect(() => frontDoorLimits({ cpus: 2, hardNofile: 1024, canRaiseNofile: false })).toThrow(/ulimit -Hn/);
+  });
+
+  it("reads CAP_SYS_RESOURCE from /proc/<pid>/status", () => {
+    expect(hasSysResource("CapInh:\t0\nCapEff:\t000001fffeffffff\n")).toBe(false); // a container's root
+    expect(hasSysResource("CapEff:\t000001ffffffffff\n")).toBe(true);
+    expect(hasSysResource("CapEff:\t0000000000000000\n")).toBe(false);
+    expect(hasSysResource("")).toBe(false);
   });
 
   it("reads ulimit's answer", () => {
