@@ -37,28 +37,34 @@ export function createTenantLimits(options: TenantLimitsOptions): TenantLimits {
   const ttlMs = options.ttlMs ?? 10_000;
   const timeoutMs = options.timeoutMs ?? 1000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { quota: TenantQuota; at: number; loading?: Promise<TenantQuota> | undefined }>();
+  /** `quota` undefined: never read successfully (the defaults apply until it is). */
+  const cache = new Map<string, { quota: TenantQuota | undefined; at: number; loading?: Promise<TenantQuota> | undefined }>();
 
-  const merge = (overrides: QuotaOverrides | undefined): TenantQuota => ({
-    maxConnections: overrides?.maxConnections ?? defaults.maxConnections,
-    eventsPerSecond: overrides?.eventsPerSecond ?? defaults.eventsPerSecond,
-    socketEvents: overrides?.socketEvents ?? defaults.socketEvents,
+  const merge = (overrides: QuotaOverrides): TenantQuota => ({
+    maxConnections: overrides.maxConnections ?? defaults.maxConnections,
+    eventsPerSecond: overrides.eventsPerSecond ?? defaults.eventsPerSecond,
+    socketEvents: overrides.socketEvents ?? defaults.socketEvents,
   });
 
   return {
     of(tenant) {
       if (load === undefined) return Promise.resolve(defaults);
       const entry = cache.get(tenant);
-      if (entry !== undefined && now() - entry.at < ttlMs) return Promise.resolve(entry.quota);
-      if (entry?.loading !== undefined) return entry.loading;
+      if (entry?.quota !== undefined && now() - entry.at < ttlMs) return Promise.resolve(entry.quota);
+      if (entry?.loading !== undefined) return entry.quota !== undefined ? Promise.resolve(entry.quota) : entry.loading;
       const known = entry?.quota;
       const loading = withTimeout(load(tenant), timeoutMs).then((overrides) => {
-        // undefined from withTimeout: failed or too slow; keep what we had (the next call retries).
-        const quota = overrides === undefined ? (known ?? defaults) : merge(overrides);
-        cache.set(tenant, { quota, at: overrides === undefined && known === undefined ? 0 : now() });
+        // undefined: the read failed or was too slow; keep what we had (the next call retries).
+        if (overrides === undefined) {
+          cache.set(tenant, { quota: known, at: entry?.at ?? 0 });
+          return known ?? defaults;
+        }
+        const quota = merge(overrides);
+        cache.set(tenant, { quota, at: now() });
         return quota;
       });
-      cache.set(tenant, { quota: known ?? defaults, at: entry?.at ?? 0, loading });
+      cache.set(tenant, { quota: known, at: entry?.at ?? 0, loading });
+      // A stale value answers at once while the row is read again.
       return known !== undefined ? Promise.resolve(known) : loading;
     },
   };
