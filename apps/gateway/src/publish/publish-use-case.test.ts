@@ -41,7 +41,7 @@ describe("publish use case", () => {
 
   it("lets the domain hook answer its own types, refuses the rest of the product's types, and passes others on", async () => {
     const store = okStore();
-    const domain: DomainPublish = (_p, input) => (input.type === "message" && input.topic !== undefined ? Promise.resolve({ ok: true, id: "m1", stream: "acme:chat:s1", offset: 9 }) : undefined);
+    const domain: DomainPublish = (_p, input) => (input.channel === "chat" && input.type === "message" && input.topic !== undefined ? Promise.resolve({ ok: true, id: "m1", stream: "acme:chat:s1", offset: 9 }) : undefined);
     const publish = createPublishUseCase({ store, logger, domain });
     expect(await publish.one(service, { channel: "chat", topic: "s1", type: "message", data: { text: "hi" } })).toEqual({ ok: true, id: "m1", stream: "acme:chat:s1", offset: 9 });
     expect(await publish.one(service, { channel: "chat", type: "message", data: {} })).toMatchObject({ ok: false, error: { code: "reserved_type" } });
