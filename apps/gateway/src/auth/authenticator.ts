@@ -9,6 +9,7 @@
  */
 import type { Config } from "@roomcast/config";
 import type { ErrorBody, Principal } from "@roomcast/protocol";
+import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Passport } from "passport";
 import { ExtractJwt, Strategy as JwtStrategy, type StrategyOptionsWithoutRequest } from "passport-jwt";
@@ -27,6 +28,19 @@ export interface Authenticator {
   authenticate(carrier: TokenCarrier): Promise<AuthOutcome>;
 }
 
+/**
+ * jsonwebtoken (9.x verify.js) turns a string key into a KeyObject on every verify, trying
+ * it as a public key first; for a secret that failed parse costs about 1 ms per token (most
+ * of a handshake's CPU). The same conversion, done once: verify skips it for a KeyObject.
+ */
+function keyObjectOf(material: string): KeyObject {
+  try {
+    return createPublicKey(material);
+  } catch {
+    return createSecretKey(Buffer.from(material));
+  }
+}
+
 const fromSocketAuth = (req: TokenCarrier): string | null =>
   typeof req.socketToken === "string" && req.socketToken.length > 0 ? req.socketToken : null;
 
@@ -34,7 +48,8 @@ export function createAuthenticator(jwt: Config["jwt"], revocations?: Revocation
   const passport = new Passport();
   const options: StrategyOptionsWithoutRequest = {
     jwtFromRequest: ExtractJwt.fromExtractors([fromSocketAuth as never, ExtractJwt.fromAuthHeaderAsBearerToken()]),
-    secretOrKey: jwt.key.kind === "secret" ? jwt.key.secret : jwt.key.publicKey,
+    // passport-jwt hands the key to jsonwebtoken.verify unchanged, which takes a KeyObject.
+    secretOrKey: keyObjectOf(jwt.key.kind === "secret" ? jwt.key.secret : jwt.key.publicKey) as unknown as string,
     algorithms: [...jwt.key.algorithms],
     ...(jwt.issuer === undefined ? {} : { issuer: jwt.issuer }),
     ...(jwt.audience === undefined ? {} : { audience: jwt.audience }),
