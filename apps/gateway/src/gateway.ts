@@ -30,6 +30,7 @@ import { handshakeMiddleware } from "./socket/handshake";
 import { createGatewayOps } from "./ops/gateway-ops";
 import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
+import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
 import { createQuotas } from "./limits/quotas";
 import { createPublishUseCase } from "./publish/publish-use-case";
 import type { GatewayServer } from "./socket/socket-types";
@@ -95,6 +96,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const connections = createConnectionLimit(config.limits.maxConnectionsPerIp, addressOf);
   const io: GatewayServer = new Server(http, {
     maxHttpBufferSize: config.limits.maxPayloadBytes,
+    // Depth and element bounds on every decoded packet, before anything re-encodes it.
+    parser: boundedParser(),
     pingInterval: config.pingIntervalMs,
     pingTimeout: config.pingTimeoutMs,
     cors: {
@@ -158,6 +161,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const { principal } = socket.data;
     const log = logger.child({ socket: socket.id, tenant: principal.tenant, sub: principal.sub, role: principal.role });
     void socket.join(systemRoom(principal.tenant));
+    refuseOversizedEvents(socket, (refusal, count) => {
+      if (count === 1) log.warn({ event: refusal.event, exceeded: refusal.exceeded }, "event over the inbound bounds refused");
+      else log.debug({ event: refusal.event, exceeded: refusal.exceeded, count }, "event over the inbound bounds refused");
+    });
     quotas.onConnection(socket, {
       onLimited: (_s, event, scope) => {
         ops.metrics.rateLimited.inc({ event });
