@@ -70,7 +70,9 @@ export async function openClients(url: string, count: number, spec: ClientSpec, 
       socket.once("connect_error", (error) => resolve(`connect: ${error.message}`));
     });
     if (connected !== undefined) return void refuse(connected);
-    const ok = await Promise.race([spec.join(socket, index), new Promise<false>((resolve) => setTimeout(() => resolve(false), options.timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([spec.join(socket, index).catch(() => false), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.timeoutMs)))]);
+    clearTimeout(timer);
     if (!ok) return void refuse("join refused or timed out");
     joined++;
     socket.once("disconnect", () => dropped++);
