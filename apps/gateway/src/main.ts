@@ -9,7 +9,7 @@ import path from "node:path";
 import { createAnalyticsJob, seedDemo } from "@roomcast/chat";
 import { createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
-import { createDb, migrate, outboxBacklog } from "@roomcast/db";
+import { createDb, DataDirLockedError, migrate, outboxBacklog } from "@roomcast/db";
 import { createLogger } from "@roomcast/ops";
 import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
 import { countActiveUsers } from "./chat/active-users";
@@ -83,8 +83,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A ConfigError's message names every bad key; anything else needs its stack.
-  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  // A ConfigError's message names every bad key, a DataDirLockedError the folder and its holder; anything else needs its stack.
+  const detail = error instanceof ConfigError || error instanceof DataDirLockedError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`roomcast gateway failed to start: ${detail}\n`);
   process.exit(1);
 });

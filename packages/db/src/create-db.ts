@@ -18,6 +18,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { silentLogger, type Logger } from "./logger";
+import { lockPgliteDir } from "./pglite-lock";
 
 export type DbTarget = { databaseUrl: string; poolSize?: number } | { pgliteDir: string };
 export type DbOptions = DbTarget & { logger?: Logger };
@@ -105,7 +106,12 @@ function createPostgresDb(databaseUrl: string, poolSize: number, logger: Logger)
 }
 
 async function createPgliteDb(dataDir: string): Promise<Db> {
-  const pglite = await PGlite.create(dataDir);
+  // One process per folder (pglite-lock.ts): a second opener is refused, a dead one's lock taken over.
+  const lock = lockPgliteDir(dataDir);
+  const pglite = await PGlite.create(dataDir).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const unlisteners = new Set<() => Promise<void>>();
   let closed: Promise<void> | undefined;
@@ -130,6 +136,7 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
         unlisteners.clear();
         await prisma.$disconnect();
         await pglite.close();
+        lock.release();
       })();
       return closed;
     },

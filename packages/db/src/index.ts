@@ -9,6 +9,7 @@ export { Prisma, PrismaClient } from "./generated/prisma/client";
 export type { Tenant, Stream, StreamCursor, OutboxEvent, OutboxPending, RelayMember } from "./generated/prisma/client";
 export { migrate, type MigrateOptions, type MigrateResult, type MigrateTarget } from "./migrate/migrate";
 export { silentLogger, type Logger } from "./logger";
+export { DataDirLockedError, lockPgliteDir, type DataDirLock } from "./pglite-lock";
 export { OUTBOX_CHANNEL } from "./notify-channel";
 export { partitionKey, partitionOf } from "./stream-hash";
 export { InvalidEventError, prepareEvent, type OutboxEventInput } from "./event-input";

@@ -31,6 +31,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { MIGRATIONS_DIR, SCHEMA_PATH } from "../paths";
+import { DataDirLockedError, lockPgliteDir } from "../pglite-lock";
 import { MIGRATION_FILE, MIGRATION_LOCK, migrationFolderName, readMigrationList } from "./migration-list";
 
 /** Key of the session advisory lock held while migrating (two-int form: key, 0). */
@@ -131,11 +132,16 @@ async function deployPostgres(databaseUrl: string): Promise<string[]> {
 
 async function deployPglite(dataDir: string): Promise<string[]> {
   mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const lock = lockPgliteDir(dataDir);
   try {
-    return await applyMigrations(awaitedScripts(client, new PrismaPGlite(client)));
+    const client = await PGlite.create(dataDir);
+    try {
+      return await applyMigrations(awaitedScripts(client, new PrismaPGlite(client)));
+    } finally {
+      await client.close();
+    }
   } finally {
-    await client.close();
+    lock.release();
   }
 }
 
@@ -207,7 +213,7 @@ async function main(args: readonly string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const detail = error instanceof UsageError || error instanceof DataDirLockedError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`migrate: ${detail}\n`);
     process.exit(1);
   },

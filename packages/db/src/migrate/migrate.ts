@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { lockPgliteDir } from "../pglite-lock";
 
 export type MigrateTarget = { databaseUrl: string } | { pgliteDir: string };
 
@@ -35,6 +36,9 @@ export function migratorArgs(target: MigrateTarget): string[] {
 
 export function migrate(target: MigrateTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
   const { timeoutMs = 120_000, signal } = options;
+  // A folder another process holds is refused here, with the holder's pid, before spawning
+  // (the migrator takes the lock itself too: this is for the clear error, not the safety).
+  if ("pgliteDir" in target) lockPgliteDir(target.pgliteDir).release();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, migratorArgs(target), {
       stdio: ["ignore", "pipe", "pipe"],
