@@ -87,6 +87,8 @@ export function createEventLimits(options: EventLimitOptions): EventLimits {
           const ack = packet[packet.length - 1];
           if (typeof ack === "function") ack(err("rate_limited", scope === "socket" ? "too many events, slow down" : "your organisation sends too many events, retry shortly"));
         };
+        // Already over its limit in this window: refused at once, without counting (a flood costs little).
+        if (now() < limitedUntil) return refuse("socket");
         void (async () => {
           const quota = await options.limits.of(tenant);
           try {
