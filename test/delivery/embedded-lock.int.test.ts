@@ -63,7 +63,9 @@ describe("the embedded data folder lock", () => {
     running.push(first);
     expect(await publish(first, 1)).toMatchObject({ offset: 1 });
 
+    const refusing = Date.now();
     const second = await refusedStart();
+    process.stdout.write(`embedded lock: second process refused in ${Date.now() - refusing} ms\n`);
     expect(second.code).toBe(1);
     expect(second.output).toContain(`roomcast gateway failed to start: the embedded database folder ${dataDir} is in use by process ${first.child.pid}`);
     // The holder is undisturbed.
@@ -77,8 +79,10 @@ describe("the embedded data folder lock", () => {
     await first.stop("SIGKILL");
     expect(lockOwner()).toBe(killedPid);
 
+    const restarting = Date.now();
     const next = await startGatewayProcess(env(), 90_000);
     running.push(next);
+    process.stdout.write(`embedded lock: restart after SIGKILL took the lock over and was ready in ${Date.now() - restarting} ms\n`);
     expect(lockOwner()).toBe(next.child.pid);
     expect(await publish(next, 3)).toMatchObject({ offset: 3 });
     expect(await next.stop("SIGTERM")).toBe(0);
