@@ -15,7 +15,6 @@ import type { BacklogFigures, Metrics } from "@roomcast/ops";
 import { systemRoom } from "@roomcast/protocol";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { redactCredentials } from "./admin/redact-handshake";
@@ -28,6 +27,7 @@ import { isOriginAllowed } from "./http/origin";
 import { createTenantOrigins } from "./http/tenant-origins";
 import { handshakeMiddleware } from "./socket/handshake";
 import { createGatewayOps } from "./ops/gateway-ops";
+import { probeDependencies, resyncOnRecovery, type GatewayRedis } from "./ops/dependencies";
 import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
 import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
@@ -42,7 +42,7 @@ export interface GatewayDeps {
   logger: Logger;
   store: StreamStore;
   /** Required when `config.redis` is set. */
-  redis?: { pub: Redis; sub: Redis; cmd: Redis } | undefined;
+  redis?: GatewayRedis | undefined;
   /** The outbox backlog for /metrics and /api/v1/status (main: outboxBacklog). */
   backlog?: (() => Promise<BacklogFigures>) | undefined;
   /** Main only: also collect process metrics (memory, CPU, event-loop lag). */
@@ -79,12 +79,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const access = createAccessControl({ config, logger, redis: deps.redis?.cmd });
   const { authenticator } = access;
   let draining = false;
+  // Bounded (ops/dependencies.ts): /readyz answers 503 within 2 s naming what is unreachable.
+  const dependencies = () => probeDependencies({ database: () => store.ping(), redis: deps.redis?.health });
   const readiness = async (): Promise<void> => {
     if (draining) throw new Error("draining");
-    await store.ping().catch(() => Promise.reject(new Error("database unreachable")));
-    if (deps.redis !== undefined) await deps.redis.cmd.ping().catch(() => Promise.reject(new Error("redis unreachable")));
+    const unreachable = await dependencies();
+    if (unreachable.length > 0) throw new Error(`unreachable: ${unreachable.join("; ")}`);
   };
-  const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, backlog: deps.backlog, processMetrics: deps.processMetrics });
+  const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, dependencies, backlog: deps.backlog, processMetrics: deps.processMetrics });
   const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, revoker: access.revoker, redis: deps.redis?.cmd });
   const routers = [...ops.routers, access.router, ...(chat === undefined ? [] : [chat.router])];
   const publish = createPublishUseCase({ store, logger, domain: chat?.publish });
@@ -128,19 +130,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
 
   // Pub/sub drops what is published while a subscriber is away: when this node's Redis
-  // subscriber comes back, its sockets catch up from the database.
-  if (deps.redis !== undefined) {
-    let subscriberLost = false;
-    deps.redis.sub.on("close", () => {
-      subscriberLost = true;
-    });
-    deps.redis.sub.on("ready", () => {
-      if (!subscriberLost) return;
-      subscriberLost = false;
-      logger.info("redis subscriber is back; asking local sockets to resync");
-      io.local.emit("system", { type: "resync", message: "live events may have been missed; catch up", ts: new Date().toISOString() });
-    });
-  }
+  // is back after an outage (closed, a shard gone, or not answering), its sockets catch up.
+  const stopResync = deps.redis === undefined ? undefined : resyncOnRecovery(deps.redis.health, io, logger);
 
   io.use(
     handshakeMiddleware({
@@ -217,6 +208,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       logger.info({ sockets: total, closedByServer: left.length }, "drained");
     },
     async close() {
+      stopResync?.();
       await ops.close();
       await quotas.close();
       access.close();

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const db = await createDb(
     config.database.kind === "pglite" ? { pgliteDir: config.database.dataDir, logger } : { databaseUrl: config.database.url, logger },
   );
-  const redis = config.redis === undefined ? undefined : createRedisClients(config.redis.url, logger);
+  const redis = config.redis === undefined ? undefined : createRedisClients(config.redis, logger);
   const store = createDbStreamStore(db, { replayLimit: config.replayLimit });
   if (config.chat.demoSeed) await seedDemo(db);
   // The widget and console, bundled in memory from apps/widget's sources (chat/web-assets.ts).
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const workers = new AbortController();
   const running: Promise<void>[] = [];
   if (config.relay.mode === "inline") {
-    const emitter = serverEmitter(gateway.io, redis === undefined ? undefined : () => redis.pub.ping());
+    const emitter = serverEmitter(gateway.io, redis === undefined ? undefined : () => redis.flush());
     running.push(createRelay({ db, emitter, logger, hooks: gateway.metrics.relayHooks }, config.relay).run(workers.signal));
     running.push(
       createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(

@@ -5,11 +5,11 @@
  */
 import type { Config } from "@roomcast/config";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./handled-clients";
 
 type AdapterFactory = ReturnType<typeof createAdapter>;
 
-export function clusterAdapter(redis: NonNullable<Config["redis"]>, clients: { pub: Redis; sub: Redis }): AdapterFactory {
+export function clusterAdapter(redis: NonNullable<Config["redis"]>, clients: { pub: RedisClient; sub: RedisClient }): AdapterFactory {
   const prefix = `${redis.prefix}:io`;
   if (redis.adapter === "classic") {
     // A response to a cross-node request is published on a per-requester channel.

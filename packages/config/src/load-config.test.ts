@@ -75,4 +75,17 @@ describe("loadConfig", () => {
   it("refuses a non-redis URL", () => {
     expect(issuesOf({ REDIS_URL: "http://127.0.0.1" })[0]).toMatch(/^REDIS_URL:/);
   });
+
+  it("parses Redis Cluster seed nodes and the command timeout", () => {
+    const { config } = loadConfig({ REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-b:7001", ROOMCAST_REDIS_COMMAND_TIMEOUT_MS: "500" });
+    expect(config.redis).toMatchObject({ url: undefined, clusterNodes: [{ host: "10.0.0.1", port: 7000 }, { host: "redis-b", port: 7001 }], commandTimeoutMs: 500, adapter: "sharded" });
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).config.redis).toMatchObject({ clusterNodes: undefined, commandTimeoutMs: 1000 });
+  });
+
+  it("refuses bad or conflicting Redis Cluster settings", () => {
+    expect(issuesOf({ REDIS_CLUSTER_NODES: "10.0.0.1" })[0]).toMatch(/^REDIS_CLUSTER_NODES/);
+    expect(issuesOf({ REDIS_CLUSTER_NODES: "a:1", REDIS_URL: "redis://a:1" })[0]).toMatch(/^REDIS_CLUSTER_NODES: set either/);
+    expect(issuesOf({ REDIS_CLUSTER_NODES: "a:1", ROOMCAST_REDIS_ADAPTER: "classic" })[0]).toMatch(/^ROOMCAST_REDIS_ADAPTER: a Redis Cluster/);
+    expect(issuesOf({ ROOMCAST_REDIS_COMMAND_TIMEOUT_MS: "0" })[0]).toMatch(/^ROOMCAST_REDIS_COMMAND_TIMEOUT_MS:/);
+  });
 });

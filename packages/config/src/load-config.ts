@@ -21,8 +21,16 @@ export interface Config {
   port: number;
   host: string;
   nodeId: string;
+  /** `url` for one Redis, `clusterNodes` for a Redis Cluster (exactly one of the two is set). */
   redis:
-    | { url: string; adapter: "sharded" | "classic"; subscriptionMode: Env["ROOMCAST_REDIS_SUBSCRIPTION_MODE"]; prefix: string }
+    | {
+        url: string | undefined;
+        clusterNodes: ReadonlyArray<{ host: string; port: number }> | undefined;
+        commandTimeoutMs: number;
+        adapter: "sharded" | "classic";
+        subscriptionMode: Env["ROOMCAST_REDIS_SUBSCRIPTION_MODE"];
+        prefix: string;
+      }
     | undefined;
   redisPrefix: string;
   jwt: { key: JwtKey; issuer: string | undefined; audience: string | undefined };
@@ -86,6 +94,13 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
   const env = parsed.data;
 
+  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    throw new ConfigError(["REDIS_CLUSTER_NODES: set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both"]);
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined && env.ROOMCAST_REDIS_ADAPTER !== "sharded") {
+    throw new ConfigError(["ROOMCAST_REDIS_ADAPTER: a Redis Cluster needs the sharded adapter (SSUBSCRIBE/SPUBLISH)"]);
+  }
+
   const warnings: string[] = [];
   let key: JwtKey;
   if (env.ROOMCAST_JWT_PUBLIC_KEY !== undefined) {
@@ -113,10 +128,12 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
     host: env.HOST,
     nodeId: env.NODE_ID ?? defaultNodeId(),
     redis:
-      env.REDIS_URL === undefined
+      env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined
         ? undefined
         : {
             url: env.REDIS_URL,
+            clusterNodes: env.REDIS_CLUSTER_NODES?.map(parseHostPort),
+            commandTimeoutMs: env.ROOMCAST_REDIS_COMMAND_TIMEOUT_MS,
             adapter: env.ROOMCAST_REDIS_ADAPTER,
             subscriptionMode: env.ROOMCAST_REDIS_SUBSCRIPTION_MODE,
             prefix: env.ROOMCAST_REDIS_PREFIX,
@@ -166,6 +183,11 @@ export function loadConfig(source: Record<string, string | undefined>): LoadedCo
     },
   };
   return { config: deepFreeze(config), warnings };
+}
+
+function parseHostPort(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(":");
+  return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

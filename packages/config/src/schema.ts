@@ -24,6 +24,10 @@ export const envSchema = z
 
     /** Unset: the in-memory adapter (one node). Set: the Redis adapter (a cluster). */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** Instead of REDIS_URL: seed nodes of a Redis Cluster, `host:port,host:port` (sharded adapter only). */
+    REDIS_CLUSTER_NODES: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]+:\d{1,5}$/, "must be host:port")).min(1)).optional(),
+    /** Longest any Redis command may take before it fails, in milliseconds (a Redis that stops answering). */
+    ROOMCAST_REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(1000),
     /** `sharded` uses SSUBSCRIBE/SPUBLISH (Redis 7+); `classic` uses PUBLISH/PSUBSCRIBE. */
     ROOMCAST_REDIS_ADAPTER: z.enum(["sharded", "classic"]).default("sharded"),
     /** Sharded adapter only: `dynamic` gives each public room its own channel. */
