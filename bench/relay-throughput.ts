@@ -82,7 +82,7 @@ async function roomcast(): Promise<{ seconds: number; perSecond: number; drainSe
 
 async function plain(): Promise<{ seconds: number; perSecond: number }> {
   const { config } = loadConfig({ REDIS_URL: "redis://127.0.0.1:6379", ROOMCAST_REDIS_PREFIX: `bench-plain-${randomBytes(4).toString("hex")}`, ROOMCAST_ADMIN_UI: "off" });
-  const redis = createRedisClients(config.redis!.url, pino({ level: "silent" }));
+  const redis = createRedisClients(config.redis!, pino({ level: "silent" }));
   const io = new Server({ adapter: clusterAdapter(config.redis!, redis) });
   try {
     const payload = { pad: "x".repeat(100) };

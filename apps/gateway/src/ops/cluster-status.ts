@@ -10,6 +10,7 @@
  * (classic: requestsTimeout, sharded: 5 s) with the replies it got. An own guard timer
  * bounds the wait in case the adapter never calls back (Redis unreachable). Nodes that did
  * not answer are named from the node registry (node-registry.ts): known minus answered.
+ * `unreachable` names the dependencies (Redis, the database) this node could not reach.
  * Clients can never join OPS_NAMESPACE: its middleware refuses every connection.
  */
 import type { NodeStatus } from "@roomcast/protocol";
@@ -31,6 +32,8 @@ export interface ClusterStatus {
   missing: string[];
   /** Every node the adapter counted answered (false after a timeout). */
   complete: boolean;
+  /** Dependencies this node could not reach (ops/dependencies.ts), e.g. `redis 10.0.0.5:6379 (cmd): Command timed out`. */
+  unreachable: string[];
   elapsedMs: number;
 }
 
@@ -41,6 +44,7 @@ export interface StatusInputs {
   known: readonly KnownNode[] | undefined;
   timedOut: boolean;
   backlog: BacklogFigures | undefined;
+  unreachable?: readonly string[];
   elapsedMs: number;
 }
 
@@ -78,6 +82,7 @@ export function summarizeStatus(input: StatusInputs): ClusterStatus {
     backlog: input.backlog ?? null,
     missing,
     complete: !input.timedOut && missing.length === 0,
+    unreachable: [...(input.unreachable ?? [])],
     elapsedMs: input.elapsedMs,
   };
 }
@@ -111,14 +116,22 @@ export function requestNodeStatuses(io: GatewayServer, guardMs: number, logger: 
       resolve(result);
     };
     const guard = setTimeout(() => finish({ replies: [], timedOut: true }), guardMs);
-    try {
-      io.of(OPS_NAMESPACE).serverSideEmit("node:status", (error: Error | null, replies: NodeStatus[]) => {
-        if (error) logger.debug({ err: error.message }, "node status request timed out");
-        finish({ replies: Array.isArray(replies) ? replies : [], timedOut: error !== null && error !== undefined });
-      });
-    } catch (error) {
+    const failed = (error: unknown) => {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "node status request failed");
       finish({ replies: [], timedOut: true });
+    };
+    const ack = (error: Error | null, replies: NodeStatus[]) => {
+      if (error) logger.debug({ err: error.message }, "node status request timed out");
+      finish({ replies: Array.isArray(replies) ? replies : [], timedOut: error !== null && error !== undefined });
+    };
+    try {
+      // The adapter itself, not Namespace.serverSideEmit: the Redis adapters first count the
+      // servers (PUBSUB NUMSUB / SHARDNUMSUB); when that command fails (Redis not answering)
+      // their promise rejects, and the namespace would drop it as an unhandled rejection.
+      const pending: unknown = io.of(OPS_NAMESPACE).adapter.serverSideEmit(["node:status", ack]);
+      if (pending instanceof Promise) pending.catch(failed);
+    } catch (error) {
+      failed(error);
     }
   });
 }

@@ -12,7 +12,7 @@ import type { Config } from "@roomcast/config";
 import { createMetrics, withTimeout, type BacklogFigures, type Metrics } from "@roomcast/ops";
 import { parseStream } from "@roomcast/protocol";
 import { Router } from "express";
-import type { Redis } from "ioredis";
+import type { RedisClient, RedisHealth } from "@roomcast/cluster";
 import type { Logger } from "pino";
 import { adminStaticRouter } from "../admin/admin-static";
 import { instrumentAdminUi, type AdminUi } from "../admin/admin-ui";
@@ -29,7 +29,9 @@ export interface GatewayOpsDeps {
   config: Readonly<Config>;
   logger: Logger;
   authenticator: Authenticator;
-  redis?: { cmd: Redis } | undefined;
+  redis?: { cmd: RedisClient; health?: RedisHealth } | undefined;
+  /** What this node cannot reach, answered within a bound (ops/dependencies.ts). */
+  dependencies?: (() => Promise<string[]>) | undefined;
   /** The outbox backlog (absent in tests without a database). */
   backlog?: (() => Promise<BacklogFigures>) | undefined;
   /** Also collect process metrics (main only: they describe the whole process). */
@@ -46,8 +48,11 @@ export interface GatewayOps {
   close(): Promise<void>;
 }
 
-/** Bound on the status request when the adapter never answers (its own timeouts are 2–5 s). */
-const STATUS_GUARD_MS = 6000;
+/**
+ * Bound on the status request when the adapter never answers (its own timeouts: classic
+ * 2 s, sharded 5 s), so that the whole answer comes within 6 s.
+ */
+const STATUS_GUARD_MS = 4500;
 const BACKLOG_TIMEOUT_MS = 2000;
 
 export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
@@ -76,14 +81,17 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
 
   async function status(): Promise<ClusterStatus> {
     const started = now();
-    const [request, known, backlog] = await Promise.all([
-      requestNodeStatuses(io(), STATUS_GUARD_MS, logger),
+    // While Redis is known to be down no other node can answer: say so at once.
+    const redisDown = deps.redis?.health !== undefined && !deps.redis.health.state().up;
+    const [request, known, backlog, unreachable] = await Promise.all([
+      redisDown ? Promise.resolve({ replies: [], timedOut: true }) : requestNodeStatuses(io(), STATUS_GUARD_MS, logger),
       registry === undefined ? Promise.resolve(undefined) : registry.known().catch((): KnownNode[] | undefined => undefined),
       deps.backlog === undefined ? Promise.resolve(undefined) : withTimeout(deps.backlog(), BACKLOG_TIMEOUT_MS),
+      deps.dependencies === undefined ? Promise.resolve([]) : deps.dependencies(),
     ]);
     if (request.timedOut) metrics.adapterTimeouts.inc({ op: "serverSideEmit" });
     const self = localStatus(io(), config.nodeId, (now() - startedAt) / 1000);
-    return summarizeStatus({ self, replies: request.replies, known, timedOut: request.timedOut, backlog, elapsedMs: now() - started });
+    return summarizeStatus({ self, replies: request.replies, known, timedOut: request.timedOut, backlog, unreachable, elapsedMs: now() - started });
   }
 
   const opsRouter = Router();

@@ -9,11 +9,11 @@
  * Failures: a check-in that fails (Redis away) is retried at the next beat; `known()`
  * rejects, and the caller reports what it has.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@roomcast/cluster";
 import type { Logger } from "pino";
 
 export interface NodeRegistryOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   nodeId: string;
   /** Check-in period (default 5 s). */

@@ -7,7 +7,7 @@
 import { loadConfig, type Config } from "@roomcast/config";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { signToken, type TokenRequest } from "../auth/sign-token";
 import { createRedisClients, type RedisClients } from "@roomcast/cluster";
 import { createGateway, type Gateway } from "../gateway";
@@ -41,12 +41,14 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   redisUrl?: string | null;
   store?: (index: number) => StreamStore;
+  /** Default: pino at ROOMCAST_TEST_LOG_LEVEL (silent). A test that asserts on logs passes its own. */
+  logger?: Logger;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const prefix = uniquePrefix();
   const redisUrl = options.redisUrl === null ? undefined : (options.redisUrl ?? TEST_REDIS_URL);
-  const logger = pino({ level: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "silent" });
+  const logger = options.logger ?? pino({ level: process.env.ROOMCAST_TEST_LOG_LEVEL ?? "silent" });
   const nodes: TestNode[] = [];
   for (let i = 0; i < options.nodes; i++) {
     const { config } = loadConfig({
@@ -59,8 +61,9 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
       ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
       ...options.env,
     });
-    const redis = config.redis === undefined ? undefined : createRedisClients(config.redis.url, logger);
-    const gateway = createGateway({ config, logger, redis, store: options.store?.(i) ?? createMemoryStore() });
+    const nodeLogger = logger.child({ testNode: i });
+    const redis = config.redis === undefined ? undefined : createRedisClients(config.redis, nodeLogger);
+    const gateway = createGateway({ config, logger: nodeLogger, redis, store: options.store?.(i) ?? createMemoryStore() });
     const address = await gateway.listen(0, "127.0.0.1");
     nodes.push({ gateway, url: `http://127.0.0.1:${address.port}`, config, redis });
   }
