@@ -7,7 +7,7 @@ import type { Config } from "@roomcast/config";
 import type { Db } from "@roomcast/db";
 import { Router } from "express";
 import type { Logger } from "pino";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Authenticator } from "../auth/authenticator";
 import type { Revoker } from "../auth/revoke";
 import { createLimiter } from "../limits/limiter";
@@ -32,7 +32,7 @@ export interface ChatFeature {
 }
 
 export function createChatFeature(
-  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; revoker: Revoker; redis?: Redis | undefined },
+  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; revoker: Revoker; redis?: Redis | Cluster | undefined },
 ): ChatFeature {
   const { db, config, authenticator } = deps;
   const logger = deps.logger.child({ feature: "chat" });
