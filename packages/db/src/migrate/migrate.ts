@@ -38,7 +38,13 @@ export function migrate(target: MigrateTarget, options: MigrateOptions = {}): Pr
   const { timeoutMs = 120_000, signal } = options;
   // A folder another process holds is refused here, with the holder's pid, before spawning
   // (the migrator takes the lock itself too: this is for the clear error, not the safety).
-  if ("pgliteDir" in target) lockPgliteDir(target.pgliteDir).release();
+  if ("pgliteDir" in target) {
+    try {
+      lockPgliteDir(target.pgliteDir).release();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, migratorArgs(target), {
       stdio: ["ignore", "pipe", "pipe"],
