@@ -57,7 +57,9 @@ BEGIN
   SELECT n.partition_key % 64, n.stream, n.stream_offset FROM new_rows n
   WHERE n.quarantined_at IS NULL
   ORDER BY n.stream, n.stream_offset;
-  PERFORM pg_notify('roomcast_outbox', '');
+  -- The payload names a stream of the statement (informational: the relay reads every
+  -- partition of its share on any wake-up).
+  PERFORM pg_notify('roomcast_outbox', (SELECT n.stream FROM new_rows n LIMIT 1));
   RETURN NULL;
 END
 $$;
