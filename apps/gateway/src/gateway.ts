@@ -32,6 +32,7 @@ import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
 import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
 import { createQuotas } from "./limits/quotas";
+import { withTenantBulkhead } from "./limits/tenant-bulkhead";
 import { createPublishUseCase } from "./publish/publish-use-case";
 import type { GatewayServer } from "./socket/socket-types";
 import { registerSubscriptions } from "./socket/subscriptions";
@@ -72,7 +73,9 @@ export interface Gateway {
 const DRAIN_WAIT_MS = 2000;
 
 export function createGateway(deps: GatewayDeps): Gateway {
-  const { config, store } = deps;
+  const { config } = deps;
+  // Per tenant, at most a few database calls at once on this node (limits/tenant-bulkhead.ts).
+  const store = withTenantBulkhead(deps.store);
   const logger = deps.logger;
   if (config.redis !== undefined && deps.redis === undefined) throw new Error("config.redis is set but no Redis clients were given");
 

@@ -10,7 +10,8 @@
  * A batch commits in one transaction or not at all; a product's own types cannot be part of
  * one (a domain write is its own transaction), so they are refused there. Nothing here
  * throws: a store failure is `unavailable` (logged), a bad event `invalid`, a key reused
- * for another event `idempotency_conflict`.
+ * for another event `idempotency_conflict`, a tenant over its storage bulkhead
+ * (limits/tenant-bulkhead.ts) `rate_limited`.
  */
 import {
   CHAT_DOMAIN_TYPES,
@@ -26,6 +27,7 @@ import {
 import type { Logger } from "pino";
 import { z } from "zod";
 import { authorize } from "../policy";
+import { TenantBusyError } from "../limits/tenant-bulkhead";
 import { EventRejectedError, KeyConflictError, type NewEvent, type StreamStore } from "../stream-store";
 import { describeIssues } from "../validation/describe-issues";
 
@@ -63,6 +65,7 @@ export function createPublishUseCase(deps: PublishUseCaseDeps): PublishUseCase {
     } catch (error) {
       if (error instanceof EventRejectedError) return err(error.code, error.message);
       if (error instanceof KeyConflictError) return err("idempotency_conflict", error.message);
+      if (error instanceof TenantBusyError) return err("rate_limited", "your organisation has too many publishes in flight, retry shortly");
       logger.warn({ err: error, tenant: principal.tenant, sub: principal.sub }, "publish failed");
       return err("unavailable", "event storage is unavailable, retry later");
     }
