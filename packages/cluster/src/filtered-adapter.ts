@@ -13,6 +13,10 @@
  * socket. `apply` is internal to socket.io-adapter (2.5.x), so the wrap is per instance
  * and falls back to the adapter's own behaviour for every call without a tag.
  *
+ * Rooms `localOnly` names (markers such as a socket's user, looked up on this node only)
+ * are hidden from the adapter's room-creation events, so the sharded adapter does not
+ * subscribe a Redis channel for each of them.
+ *
  * A node without sockets (a relay process) skips encoding a broadcast's local copy,
  * which it would write to nobody.
  *
@@ -36,6 +40,12 @@ export interface EventFilterOptions<S extends FilteredSocket> {
   accepts(socket: S, room: string, event: EventFacts): boolean;
   /** One message arrived from Redis on a channel this node subscribes to. */
   onMessageReceived?(): void;
+  /**
+   * Rooms that mark sockets for this node's own lookups and are never broadcast to (a
+   * cluster-wide operation on them goes through the namespace channel): the sharded
+   * adapter in dynamic mode is not told they exist, so it subscribes no channel per room.
+   */
+  localOnly?(room: string): boolean;
 }
 
 interface AdapterInternals {
@@ -68,6 +78,12 @@ export function withEventFilter<S extends FilteredSocket>(base: AdapterConstruct
     // skip encoding the packet for it (the Redis message is encoded separately).
     const encode = internals._encode.bind(adapter);
     internals._encode = (packet, packetOpts) => (internals.sids.size === 0 ? [] : encode(packet, packetOpts));
+    const { localOnly } = options;
+    if (localOnly !== undefined) {
+      const emit = adapter.emit.bind(adapter);
+      adapter.emit = (event: string | symbol, ...args: unknown[]): boolean =>
+        (event === "create-room" || event === "delete-room") && typeof args[0] === "string" && localOnly(args[0]) ? false : emit(event, ...args);
+    }
     const onRawMessage = internals.onRawMessage?.bind(adapter);
     const { onMessageReceived } = options;
     if (onRawMessage !== undefined && onMessageReceived !== undefined) {

@@ -6,6 +6,11 @@
  */
 import type { Principal, RevocationTarget, TokenGrant } from "@roomcast/protocol";
 
+/** Whether `room` is one of these (never broadcast to: the adapter gives it no channel). */
+export function isAuthRoom(room: string): boolean {
+  return room.startsWith("#");
+}
+
 export function userAuthRoom(tenant: string, sub: string): string {
   return `#user:${tenant}:${sub}`;
 }
