@@ -12,15 +12,17 @@
  */
 import type { Config } from "@roomcast/config";
 import type { BacklogFigures, Metrics } from "@roomcast/ops";
-import { systemRoom } from "@roomcast/protocol";
+import { passesFilter, systemRoom } from "@roomcast/protocol";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { redactCredentials } from "./admin/redact-handshake";
 import { createAccessControl } from "./auth/access";
+import { isAuthRoom } from "./auth/auth-rooms";
 import { createChatFeature, type ChatDeps } from "./chat/chat-feature";
-import { clusterAdapter } from "@roomcast/cluster";
+import { clusterAdapter, withEventFilter } from "@roomcast/cluster";
+import { Adapter } from "socket.io-adapter";
 import { createApp } from "./http/app";
 import { clientAddress } from "./http/client-address";
 import { isOriginAllowed } from "./http/origin";
@@ -34,7 +36,7 @@ import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
 import { createQuotas } from "./limits/quotas";
 import { withTenantBulkhead } from "./limits/tenant-bulkhead";
 import { createPublishUseCase } from "./publish/publish-use-case";
-import type { GatewayServer } from "./socket/socket-types";
+import type { GatewayServer, GatewaySocket } from "./socket/socket-types";
 import { registerSubscriptions } from "./socket/subscriptions";
 import type { StreamStore } from "./stream-store";
 
@@ -125,7 +127,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
         () => callback("origin check failed", false),
       );
     },
-    ...(config.redis !== undefined && deps.redis !== undefined ? { adapter: clusterAdapter(config.redis, deps.redis) } : {}),
+    adapter: withEventFilter<GatewaySocket>(config.redis !== undefined && deps.redis !== undefined ? clusterAdapter(config.redis, deps.redis) : Adapter, {
+      accepts: (socket, room, event) => passesFilter(socket.data.filters[room], event),
+      onMessageReceived: () => ops.metrics.adapterMessagesReceived.inc(),
+      localOnly: isAuthRoom,
+    }),
   });
 
   io.engine.on("connection", (raw: { request: IncomingMessage; once(event: "close", listener: () => void): void }) => {

@@ -9,9 +9,9 @@ import path from "node:path";
 import { createAnalyticsJob, seedDemo } from "@roomcast/chat";
 import { createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
-import { createDb, DataDirLockedError, migrate, outboxBacklog } from "@roomcast/db";
+import { createDb, DataDirLockedError, createRelayOutbox, migrate, outboxBacklog } from "@roomcast/db";
 import { createLogger } from "@roomcast/ops";
-import { createRelay, createRetentionWorker, serverEmitter } from "@roomcast/relay-core";
+import { createRelay, createRetentionWorker, relayMemberId, serverEmitter } from "@roomcast/relay-core";
 import { countActiveUsers } from "./chat/active-users";
 import { bundleWebAssets } from "./chat/web-assets";
 import { createDbStreamStore } from "./db-stream-store";
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const running: Promise<void>[] = [];
   if (config.relay.mode === "inline") {
     const emitter = serverEmitter(gateway.io, redis === undefined ? undefined : () => redis.flush());
-    running.push(createRelay({ db, emitter, logger, hooks: gateway.metrics.relayHooks }, config.relay).run(workers.signal));
+    running.push(createRelay({ outbox: createRelayOutbox(db), emitter, logger, hooks: gateway.metrics.relayHooks }, { ...config.relay, memberId: relayMemberId(config.nodeId) }).run(workers.signal));
     running.push(
       createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
         workers.signal,

@@ -5,18 +5,17 @@
  */
 import type { Config } from "@roomcast/config";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import type { AdapterConstructor } from "./filtered-adapter";
 import type { RedisClient } from "./handled-clients";
 
-type AdapterFactory = ReturnType<typeof createAdapter>;
-
-export function clusterAdapter(redis: NonNullable<Config["redis"]>, clients: { pub: RedisClient; sub: RedisClient }): AdapterFactory {
+export function clusterAdapter(redis: NonNullable<Config["redis"]>, clients: { pub: RedisClient; sub: RedisClient }): AdapterConstructor {
   const prefix = `${redis.prefix}:io`;
   if (redis.adapter === "classic") {
     // A response to a cross-node request is published on a per-requester channel.
-    return createAdapter(clients.pub, clients.sub, { key: prefix, publishOnSpecificResponseChannel: true, requestsTimeout: 2000 });
+    return createAdapter(clients.pub, clients.sub, { key: prefix, publishOnSpecificResponseChannel: true, requestsTimeout: 2000 }) as unknown as AdapterConstructor;
   }
   return createShardedAdapter(clients.pub, clients.sub, {
     channelPrefix: prefix,
     subscriptionMode: redis.subscriptionMode,
-  }) as unknown as AdapterFactory;
+  }) as unknown as AdapterConstructor;
 }
