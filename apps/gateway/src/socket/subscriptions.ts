@@ -23,6 +23,7 @@ import {
 import type { Logger } from "pino";
 import { authorize } from "../policy";
 import type { CatchUp, StreamStore } from "../stream-store";
+import { describeIssues } from "../validation/describe-issues";
 import { guarded } from "./ack";
 import type { GatewaySocket } from "./socket-types";
 
@@ -79,12 +80,4 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
 function setFilter(socket: GatewaySocket, stream: string, filter: SubscriptionFilter | undefined): void {
   if (filter === undefined) delete socket.data.filters[stream];
   else socket.data.filters[stream] = filter;
-}
-
-/** A short, stable description of what was wrong, without echoing the input back. */
-export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
 }
