@@ -143,7 +143,8 @@ describe("operations on the process cluster (3 gateways, 2 relays, nginx)", () =
   async function publish(source: string, topic: string, count: number, onEach?: (published: number) => Promise<void>): Promise<void> {
     const agent = agentFrom(source);
     for (let i = 1; i <= count; i++) {
-      const body = JSON.stringify({ channel: "chat", topic, type: "message", data: { n: i } });
+      // `tick`: a `message` on a chat stream is the chat product's own type (a stored chat message, not a generic publish).
+      const body = JSON.stringify({ channel: "chat", topic, type: "tick", data: { n: i } });
       const answer = await new Promise<number>((resolve, reject) => {
         const url = new URL("/api/v1/publish", cluster.publicUrl);
         const req = httpRequest(
