@@ -19,6 +19,8 @@ import type { Cluster } from "ioredis";
 import { HandledCluster } from "./handled-clients";
 import { roleOptions, type RedisRole } from "./client-options";
 
+const SLOTS_REFRESH_INTERVAL_MS = 2000;
+
 export interface ClusterClients {
   pub: Cluster;
   sub: Cluster;
@@ -34,6 +36,10 @@ export function createClusterClients(nodes: ReadonlyArray<{ host: string; port: 
         redisOptions,
         enableOfflineQueue: enableOfflineQueue ?? true,
         shardedSubscribers: role === "sub",
+        // Documented as 5000 by default, but ioredis 5.11 leaves it unset: without it a
+        // node dropped from the pool (its primary restarted) comes back only when some
+        // command happens to fail against it.
+        slotsRefreshInterval: SLOTS_REFRESH_INTERVAL_MS,
         commandTimeoutMs,
       },
     );
