@@ -7,7 +7,8 @@
  * - otherwise, and without `since`: every committed event after the relay's published
  *   position, since those may not have been emitted yet (`recovered: false` if a `since`
  *   was asked for and could not be honoured — nothing of the old range is sent).
- * A quarantined event is read back as its placeholder, so the replay stays gapless.
+ * A quarantined event is read back as its placeholder, so the replay stays gapless. A
+ * stream with nothing after that start costs one query (the position), not two.
  *
  * publish: an event with an idempotency `key` claims it in the same transaction
  * (@roomcast/db idempotency.ts); a key already committed for the same event (stream, type,
@@ -38,7 +39,9 @@ export function createDbStreamStore(db: Db, options: { replayLimit: number }): S
       const position = await streamPosition(db.prisma, stream);
       const honoured = since !== undefined && canReplayFrom(position, since) && position.lastOffset - since <= options.replayLimit;
       const from = honoured ? since : Math.min(position.publishedOffset, position.lastOffset);
-      const events = await readStream(db.prisma, { stream, after: from, limit });
+      // Nothing was committed after `from` when the position was read: skip the second query
+      // (the socket joined the room first, so anything committed since arrives live).
+      const events = from >= position.lastOffset ? [] : await readStream(db.prisma, { stream, after: from, limit });
       return { events, position: events.at(-1)?.offset ?? from, recovered: since === undefined || honoured };
     },
     async publish(events) {
