@@ -23,7 +23,11 @@ describe("loadConfig", () => {
       rateLimitEvents: 50,
       rateLimitWindowSeconds: 1,
       maxConnectionsPerIp: 200,
+      rateLimitWarnings: 2,
+      tenantMaxConnections: 10_000,
+      tenantEventsPerSecond: 2000,
     });
+    expect(config.revocationTtlSeconds).toBe(30 * 24 * 3600);
     expect(config.nodeId).toMatch(/-\d+$/);
   });
 
