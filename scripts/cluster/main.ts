@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     return 1;
   }
   process.stdout.write(`public: ${cluster.publicUrl}\n`);
-  log({ msg: "cluster ready", publicUrl: cluster.publicUrl, dir: cluster.dir, gateways: cluster.gateways.map((g) => ({ nodeId: g.nodeId, url: g.url, pid: g.pid })) });
+  log({ msg: "cluster ready", publicUrl: cluster.publicUrl, dir: cluster.dir, gateways: cluster.gateways.map((g) => ({ nodeId: g.nodeId, url: g.url, pid: g.pid })), frontDoor: cluster.frontDoor });
 
   await new Promise<void>((resolve) => controller.signal.addEventListener("abort", () => resolve(), { once: true }));
   await cluster.stop();
