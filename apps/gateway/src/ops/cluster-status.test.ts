@@ -19,7 +19,7 @@ describe("summarizeStatus", () => {
     });
     expect(status.nodes.map((n) => n.nodeId)).toEqual(["gw-1", "gw-2", "gw-3"]);
     expect(status.connectionsPerTenant).toEqual({ acme: 3, globex: 4 });
-    expect(status).toMatchObject({ answeredBy: "gw-2", missing: [], complete: true, backlog: { pending: 3 }, elapsedMs: 12 });
+    expect(status).toMatchObject({ answeredBy: "gw-2", missing: [], complete: true, backlog: { pending: 3 }, unreachable: [], elapsedMs: 12 });
   });
 
   it("names known nodes that did not answer and marks the answer incomplete", () => {
@@ -29,9 +29,11 @@ describe("summarizeStatus", () => {
       known: [{ nodeId: "gw-3", lastSeenMs: 1 }, { nodeId: "gw-1", lastSeenMs: 1 }, { nodeId: "gw-2", lastSeenMs: 1 }],
       timedOut: true,
       backlog: undefined,
+      unreachable: ["redis 10.0.0.5:6379 (cmd): Command timed out"],
       elapsedMs: 5000,
     });
     expect(status.missing).toEqual(["gw-3"]);
+    expect(status.unreachable).toEqual(["redis 10.0.0.5:6379 (cmd): Command timed out"]);
     expect(status.complete).toBe(false);
     expect(status.backlog).toBeNull();
   });

@@ -10,7 +10,7 @@
  */
 import type { Config } from "@roomcast/config";
 import { createMetrics, withTimeout, type BacklogFigures, type Metrics } from "@roomcast/ops";
-import { parseStream } from "@roomcast/protocol";
+import { parseStream, systemRoom } from "@roomcast/protocol";
 import { Router } from "express";
 import type { RedisClient, RedisHealth } from "@roomcast/cluster";
 import type { Logger } from "pino";
@@ -71,7 +71,9 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
     defaultMetrics: deps.processMetrics === true,
     sources: {
       connectionsByTenant: () => countBy(io(), (socket) => [socket.data.principal?.tenant]),
-      subscriptionsByChannel: () => countBy(io(), (socket) => Object.keys(socket.data.filters ?? {}).map((stream) => parseStream(stream)?.channel)),
+      // The stream rooms a socket joined by `subscribe` (filters hold only filtered ones);
+      // the tenant's system room is joined automatically and not counted.
+      subscriptionsByChannel: () => countBy(io(), (socket) => subscribedChannels(socket)),
       ...(deps.backlog === undefined ? {} : { backlog: deps.backlog }),
     },
   });
@@ -146,6 +148,12 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
       await registry?.stop();
     },
   };
+}
+
+function subscribedChannels(socket: GatewaySocket): Array<string | undefined> {
+  const tenant = socket.data.principal?.tenant;
+  const auto = tenant === undefined ? undefined : systemRoom(tenant);
+  return [...socket.rooms].filter((room) => room !== socket.id && room !== auto).map((room) => parseStream(room)?.channel);
 }
 
 /** Counts this node's sockets by the keys `keysOf` gives each (undefined keys are skipped). */
