@@ -8,8 +8,11 @@
  * - `startProfile(port)`: starts V8's CPU profiler there; `stop()` returns the profile
  *   (the `.cpuprofile` format `node --cpu-prof` writes, which Node 20 does not allow in
  *   NODE_OPTIONS) — exactly the phase between the two calls.
+ * - `takeHeapSnapshot(port, file)`: a heap snapshot (HeapProfiler.takeHeapSnapshot),
+ *   streamed into `file` (the `.heapsnapshot` format Chrome DevTools opens).
  * Every call is bounded by `timeoutMs`.
  */
+import { createWriteStream } from "node:fs";
 import WebSocket from "ws";
 
 export interface MemoryUsage {
@@ -19,6 +22,8 @@ export interface MemoryUsage {
 
 interface InspectorSession {
   call(method: string, params?: object): Promise<unknown>;
+  /** Inspector notifications (messages without an id). */
+  onEvent(listener: (method: string, params: unknown) => void): void;
   close(): void;
 }
 
@@ -39,9 +44,13 @@ async function openInspector(port: number, timeoutMs: number): Promise<Inspector
     });
   });
   const pending = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
+  const listeners: Array<(method: string, params: unknown) => void> = [];
   ws.on("message", (raw: Buffer) => {
-    const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id === undefined) return;
+    const message = JSON.parse(raw.toString()) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+    if (message.id === undefined) {
+      for (const listener of listeners) listener(message.method ?? "", message.params);
+      return;
+    }
     const waiter = pending.get(message.id);
     pending.delete(message.id);
     if (message.error !== undefined) waiter?.reject(new Error(message.error.message));
@@ -69,6 +78,7 @@ async function openInspector(port: number, timeoutMs: number): Promise<Inspector
         ws.send(JSON.stringify({ id, method, params }));
       });
     },
+    onEvent: (listener) => listeners.push(listener),
     close: () => ws.close(),
   };
 }
@@ -100,4 +110,18 @@ export async function startProfile(port: number, timeoutMs = 30_000): Promise<{ 
       }
     },
   };
+}
+
+export async function takeHeapSnapshot(port: number, file: string, timeoutMs = 300_000): Promise<void> {
+  const session = await openInspector(port, timeoutMs);
+  const out = createWriteStream(file);
+  try {
+    session.onEvent((method, params) => {
+      if (method === "HeapProfiler.addHeapSnapshotChunk") out.write((params as { chunk: string }).chunk);
+    });
+    await session.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+  } finally {
+    session.close();
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
 }

@@ -12,7 +12,9 @@
  *   with its own JWT (`auth.token`, subject u<i>, role agent) and sends
  *   `subscribe({ channel: "chat", topic: "s<i mod 20>" })`; counted at the `ok` ack.
  * - Plain: plain-socketio-server.ts; the client connects and sends `join("bench:chat:s<i mod 20>")`.
- * Rate = clients / (first connect started → last ack). With `--profile DIR` the gateway
+ * Rate = clients / (first connect started → last ack); beside it the CPU per join of the
+ * server process, its Redis, and PostgreSQL (every postgres process: other users' work
+ * included), from /proc/<pid>/stat over the same phase. With `--profile DIR` the gateway
  * runs with `--inspect` and V8's CPU profiler records it during the joining phase
  * (bench/inspector.ts); the profile is written to DIR/gateway-join-<time>.cpuprofile
  * (open it in Chrome DevTools) and its hottest functions and packages are printed after
@@ -29,7 +31,7 @@ import { freePort } from "../scripts/cluster/free-port";
 import { startCluster } from "../scripts/cluster/start-cluster";
 import { summarizeProfile } from "./cpu-profile-summary";
 import { startProfile } from "./inspector";
-import { monotonicMs, spawnPlainServer, startRedis } from "./processes";
+import { cpuDelta, cpuOf, monotonicMs, postgresPids, spawnPlainServer, startRedis } from "./processes";
 import { arg, connect, summarize, type LatencySummary } from "./support";
 
 const CLIENTS = arg("clients", 2000);
@@ -44,13 +46,19 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 interface Result extends LatencySummary {
   perSecond: number;
   seconds: number;
+  /** CPU seconds of the server process and its Redis over the joining phase. */
+  serverCpu: number;
+  redisCpu: number;
+  /** Every postgres process on the machine (other users' work included). */
+  postgresCpu: number;
 }
 
 /** Runs `join(i)` for every client, `CONCURRENCY` in flight; the sockets stay open until all joined. */
-async function joinAll(join: (i: number) => Promise<Socket>): Promise<Result> {
+async function joinAll(pids: { server: number; redis: number }, join: (i: number) => Promise<Socket>): Promise<Result> {
   const sockets: Socket[] = [];
   const each: number[] = [];
   let nextIndex = 0;
+  const before = { server: cpuOf([pids.server]), redis: cpuOf([pids.redis]), postgres: cpuOf(postgresPids()) };
   const start = monotonicMs();
   try {
     await Promise.all(
@@ -64,7 +72,10 @@ async function joinAll(join: (i: number) => Promise<Socket>): Promise<Result> {
       }),
     );
     const seconds = (monotonicMs() - start) / 1000;
-    return { ...summarize(each), perSecond: Math.round(CLIENTS / seconds), seconds };
+    const serverCpu = cpuDelta(before.server, cpuOf([pids.server]));
+    const redisCpu = cpuDelta(before.redis, cpuOf([pids.redis]));
+    const postgresCpu = cpuDelta(before.postgres, cpuOf(postgresPids()));
+    return { ...summarize(each), perSecond: Math.round(CLIENTS / seconds), seconds, serverCpu, redisCpu, postgresCpu };
   } finally {
     for (const s of sockets) s.disconnect();
   }
@@ -76,7 +87,7 @@ async function plain(): Promise<Result> {
     const server = await spawnPlainServer({ redisUrl: redis.url, prefix: `bench-plain-${randomBytes(4).toString("hex")}` });
     try {
       log(`plain: ${CLIENTS} clients connect + join, ${CONCURRENCY} at a time`);
-      return await joinAll(async (i) => {
+      return await joinAll({ server: server.pid, redis: redis.pid }, async (i) => {
         const socket = await connect(server.url);
         await socket.timeout(10_000).emitWithAck("join", `${TENANT}:chat:s${i % STREAMS}`);
         return socket;
@@ -118,7 +129,7 @@ async function roomcast(): Promise<Result & { profile?: string }> {
       const tokens = Array.from({ length: CLIENTS }, (_, i) => jwt.sign({ tid: TENANT, role: "agent" }, secret, { subject: `u${i}`, expiresIn: 3600 }));
       log(`roomcast: ${CLIENTS} clients connect + authenticate + subscribe, ${CONCURRENCY} at a time`);
       const profiler = inspect === undefined ? undefined : await startProfile(inspect);
-      const result = await joinAll(async (i) => {
+      const result = await joinAll({ server: gateway.pid!, redis: redis.pid }, async (i) => {
         const socket = await connect(gateway.url, { auth: { token: tokens[i] } });
         const ack = (await socket.timeout(10_000).emitWithAck("subscribe", { channel: "chat", topic: `s${i % STREAMS}` })) as { ok: boolean };
         if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
@@ -142,11 +153,13 @@ async function roomcast(): Promise<Result & { profile?: string }> {
 async function main(): Promise<void> {
   const baseline = await plain();
   const ours = await roomcast();
-  const row = (name: string, r: Result) => `| ${name} | ${r.perSecond} | ${r.seconds.toFixed(2)} | ${r.p50} | ${r.p99} |`;
+  const ms = (cpu: number) => ((cpu * 1000) / CLIENTS).toFixed(2);
+  const row = (name: string, r: Result) =>
+    `| ${name} | ${r.perSecond} | ${r.seconds.toFixed(2)} | ${r.p50} | ${r.p99} | ${ms(r.serverCpu)} | ${ms(r.redisCpu)} | ${ms(r.postgresCpu)} |`;
   const lines = [
     `${CLIENTS} websocket clients, ${CONCURRENCY} joining at a time, one server process; Roomcast Admin UI ${ADMIN_UI}`,
-    "| system | joins/s | seconds | p50 ms per join | p99 ms per join |",
-    "| --- | --- | --- | --- | --- |",
+    "| system | joins/s | seconds | p50 ms per join | p99 ms per join | server CPU ms per join | Redis CPU ms per join | PostgreSQL CPU ms per join |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
     row("plain Socket.IO connect + join", baseline),
     row("Roomcast connect + authenticate + subscribe ack", ours),
     "",

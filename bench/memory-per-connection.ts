@@ -2,7 +2,7 @@
  * Memory per idle connection subscribed to 2 streams, Roomcast against a plain Socket.IO
  * server whose sockets join the same 2 rooms, in the same run.
  *
- *   npm run bench:memory -- [--clients 5000] [--admin-ui off|on]
+ *   npm run bench:memory -- [--clients 5000] [--admin-ui off|on] [--heap-snapshot DIR]
  *
  * One server process under test, the same sharded Redis adapter (dynamic mode) on a
  * redis-server of the run's own. Client i (in this process, websocket) holds its own token
@@ -15,21 +15,28 @@
  * (bench/inspector.ts) the server's own `process.memoryUsage()` gives RSS and V8 heap
  * used, after 20 warm-up clients came and went, and again after every client is subscribed
  * and the server has been idle `idle` s (median of 3 samples 1 s apart). Per connection =
- * growth / clients.
+ * growth / clients. With `--heap-snapshot DIR` each server's heap is also written to
+ * DIR/<side>-before|after-<time>.heapsnapshot (Chrome DevTools opens them) and what grew
+ * per connection, by kind of object, is printed after the table (heap-snapshot-summary.ts).
  */
 import { createTestDatabase } from "@roomcast/db/testing";
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { startCluster } from "../scripts/cluster/start-cluster";
 import { freePort } from "../scripts/cluster/free-port";
-import { measureAfterGc } from "./inspector";
+import { summarizeHeapGrowth } from "./heap-snapshot-summary";
+import { measureAfterGc, takeHeapSnapshot } from "./inspector";
 import { sleep, spawnPlainServer, startRedis } from "./processes";
 import { arg, connect } from "./support";
 
 const CLIENTS = arg("clients", 5000);
 const IDLE = arg("idle", 5);
-const ADMIN_UI = process.argv.includes("--admin-ui") ? process.argv[process.argv.indexOf("--admin-ui") + 1] : "off";
+const option = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+const ADMIN_UI = option("admin-ui") === "on" ? "on" : "off";
+const SNAPSHOT_DIR = option("heap-snapshot");
 const TENANT = "bench";
 const WARMUP_CLIENTS = 20;
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -42,6 +49,7 @@ interface Memory {
 interface Result {
   before: Memory;
   after: Memory;
+  snapshots?: { before: string; after: string };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -64,17 +72,30 @@ async function openAll(count: number, offset: number, open: (i: number) => Promi
   return sockets;
 }
 
-async function measureServer(read: () => Promise<Memory>, open: (i: number) => Promise<Socket>): Promise<Result> {
+async function measureServer(side: string, inspect: number, open: (i: number) => Promise<Socket>): Promise<Result> {
+  const read = async (): Promise<Memory> => {
+    const usage = await measureAfterGc(inspect);
+    return { rss: usage.rss, heap: usage.heapUsed };
+  };
   const warm = await openAll(WARMUP_CLIENTS, CLIENTS, open);
   for (const s of warm) s.disconnect();
   await sleep(2000);
   const before = await sampled(read);
+  const snapshot = async (when: string) => {
+    if (SNAPSHOT_DIR === undefined) return "";
+    mkdirSync(SNAPSHOT_DIR, { recursive: true });
+    const file = path.join(SNAPSHOT_DIR, `${side}-${when}-${Date.now()}.heapsnapshot`);
+    await takeHeapSnapshot(inspect, file);
+    return file;
+  };
+  const snapshotBefore = await snapshot("before");
   const sockets = await openAll(CLIENTS, 0, open);
   try {
     log(`  ${sockets.length} clients subscribed; idle ${IDLE} s`);
     await sleep(IDLE * 1000);
     const after = await sampled(read);
-    return { before, after };
+    if (SNAPSHOT_DIR === undefined) return { before, after };
+    return { before, after, snapshots: { before: snapshotBefore, after: await snapshot("after") } };
   } finally {
     for (const s of sockets) s.disconnect();
   }
@@ -87,17 +108,11 @@ async function plain(): Promise<Result> {
     const server = await spawnPlainServer({ redisUrl: redis.url, prefix: `bench-plain-${randomBytes(4).toString("hex")}`, env: { NODE_OPTIONS: `--inspect=127.0.0.1:${inspect}` } });
     try {
       log("plain: connecting");
-      return await measureServer(
-        async () => {
-          const usage = await measureAfterGc(inspect);
-          return { rss: usage.rss, heap: usage.heapUsed };
-        },
-        async (i) => {
-          const socket = await connect(server.url);
-          await socket.timeout(10_000).emitWithAck("join", [`${TENANT}:notifications:u${i}`, `${TENANT}:analytics`]);
-          return socket;
-        },
-      );
+      return await measureServer("plain", inspect, async (i) => {
+        const socket = await connect(server.url);
+        await socket.timeout(10_000).emitWithAck("join", [`${TENANT}:notifications:u${i}`, `${TENANT}:analytics`]);
+        return socket;
+      });
     } finally {
       await server.stop();
     }
@@ -134,20 +149,14 @@ async function roomcast(): Promise<Result> {
       const gateway = cluster.gateways[0]!;
       const tokens = Array.from({ length: CLIENTS + WARMUP_CLIENTS }, (_, i) => jwt.sign({ tid: TENANT, role: "agent" }, secret, { subject: `u${i}`, expiresIn: 3600 }));
       log("roomcast: connecting");
-      return await measureServer(
-        async () => {
-          const usage = await measureAfterGc(inspect);
-          return { rss: usage.rss, heap: usage.heapUsed };
-        },
-        async (i) => {
-          const socket = await connect(gateway.url, { auth: { token: tokens[i] } });
-          for (const target of [{ channel: "notifications", topic: `u${i}` }, { channel: "analytics" }]) {
-            const ack = (await socket.timeout(10_000).emitWithAck("subscribe", target)) as { ok: boolean };
-            if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
-          }
-          return socket;
-        },
-      );
+      return await measureServer("roomcast", inspect, async (i) => {
+        const socket = await connect(gateway.url, { auth: { token: tokens[i] } });
+        for (const target of [{ channel: "notifications", topic: `u${i}` }, { channel: "analytics" }]) {
+          const ack = (await socket.timeout(10_000).emitWithAck("subscribe", target)) as { ok: boolean };
+          if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
+        }
+        return socket;
+      });
     } finally {
       await cluster.stop();
     }
@@ -177,6 +186,9 @@ async function main(): Promise<void> {
       "",
       `ratio Roomcast / plain: ${ratio((m) => m.rss)}× (RSS), ${ratio((m) => m.heap)}× (heap)`,
       "",
+      ...[baseline, ours].flatMap((r) =>
+        r.snapshots === undefined ? [] : [`heap growth ${r.snapshots.before} → ${r.snapshots.after}:`, "", summarizeHeapGrowth(r.snapshots.before, r.snapshots.after, CLIENTS), ""],
+      ),
     ].join("\n"),
   );
 }
