@@ -11,7 +11,7 @@ import { createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
 import { createDb, DataDirLockedError, createRelayOutbox, migrate, outboxBacklog } from "@roomcast/db";
 import { createLogger } from "@roomcast/ops";
-import { createRelay, createRetentionWorker, relayMemberId, serverEmitter } from "@roomcast/relay-core";
+import { createRelay, createRetentionWorker, relayMemberId, serverEmitter, SOLE_RELAY } from "@roomcast/relay-core";
 import { countActiveUsers } from "./chat/active-users";
 import { bundleWebAssets } from "./chat/web-assets";
 import { createDbStreamStore } from "./db-stream-store";
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const running: Promise<void>[] = [];
   if (config.relay.mode === "inline") {
     const emitter = serverEmitter(gateway.io, redis === undefined ? undefined : () => redis.flush());
-    running.push(createRelay({ outbox: createRelayOutbox(db), emitter, logger, hooks: gateway.metrics.relayHooks }, { ...config.relay, memberId: relayMemberId(config.nodeId) }).run(workers.signal));
+    running.push(createRelay({ outbox: createRelayOutbox(db), emitter, logger, hooks: gateway.metrics.relayHooks }, { ...config.relay, ...(config.database.kind === "pglite" ? SOLE_RELAY : {}), memberId: relayMemberId(config.nodeId) }).run(workers.signal));
     running.push(
       createRetentionWorker({ db, logger }, { retentionMs: config.relay.retentionMs, maxPerStream: config.relay.retentionMaxPerStream }).run(
         workers.signal,

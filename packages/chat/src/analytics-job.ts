@@ -49,7 +49,7 @@ export function createAnalyticsJob(deps: AnalyticsJobDeps, options: { intervalMs
         if (lease[0]?.due !== true) return { kind: "skipped" as const };
         const perMinute = await tx.$queryRaw<Array<{ tenant_id: string; n: bigint | number }>>`
           SELECT tenant_id, count(*) AS n FROM outbox_events
-          WHERE published_at > now() - interval '60 seconds' AND channel <> 'analytics'
+          WHERE created_at > now() - interval '60 seconds' AND channel <> 'analytics'
           GROUP BY tenant_id`;
         const users = await deps.activeUsers();
         const tenants = await tx.tenant.findMany({ select: { id: true } });

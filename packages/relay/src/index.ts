@@ -4,6 +4,7 @@ export {
   RELAY_PARTITIONS,
   relayMemberId,
   shareOf,
+  SOLE_RELAY,
   type Relay,
   type RelayDeps,
   type RelayHooks,

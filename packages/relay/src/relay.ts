@@ -68,6 +68,13 @@ export const RELAY_DEFAULTS = {
   maxBackoffMs: 5_000,
 } as const;
 
+/**
+ * For a relay that is alone by construction (the embedded database belongs to one
+ * process): nobody to share with, so it renews its membership rarely instead of writing
+ * to the data folder four times a second.
+ */
+export const SOLE_RELAY = { heartbeatMs: 60_000, memberTtlMs: 600_000 } as const;
+
 export interface RelayHooks {
   onEmitted?(count: number): void;
   onQuarantine?(event: PendingEvent, reason: string): void;
