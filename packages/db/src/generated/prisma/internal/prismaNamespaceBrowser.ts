@@ -129,7 +129,9 @@ export const OutboxEventScalarFieldEnum = {
   lastError: 'lastError',
   createdAt: 'createdAt',
   quarantinedAt: 'quarantinedAt',
-  quarantineReason: 'quarantineReason'
+  quarantineReason: 'quarantineReason',
+  redrivenAt: 'redrivenAt',
+  redrivenAs: 'redrivenAs'
 } as const
 
 export type OutboxEventScalarFieldEnum = (typeof OutboxEventScalarFieldEnum)[keyof typeof OutboxEventScalarFieldEnum]
@@ -160,7 +162,8 @@ export const UserScalarFieldEnum = {
   name: 'name',
   role: 'role',
   passwordHash: 'passwordHash',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  disabledAt: 'disabledAt'
 } as const
 
 export type UserScalarFieldEnum = (typeof UserScalarFieldEnum)[keyof typeof UserScalarFieldEnum]

@@ -60,6 +60,8 @@ export type OutboxEventMinAggregateOutputType = {
   createdAt: Date | null
   quarantinedAt: Date | null
   quarantineReason: string | null
+  redrivenAt: Date | null
+  redrivenAs: string | null
 }
 
 export type OutboxEventMaxAggregateOutputType = {
@@ -78,6 +80,8 @@ export type OutboxEventMaxAggregateOutputType = {
   createdAt: Date | null
   quarantinedAt: Date | null
   quarantineReason: string | null
+  redrivenAt: Date | null
+  redrivenAs: string | null
 }
 
 export type OutboxEventCountAggregateOutputType = {
@@ -97,6 +101,8 @@ export type OutboxEventCountAggregateOutputType = {
   createdAt: number
   quarantinedAt: number
   quarantineReason: number
+  redrivenAt: number
+  redrivenAs: number
   _all: number
 }
 
@@ -131,6 +137,8 @@ export type OutboxEventMinAggregateInputType = {
   createdAt?: true
   quarantinedAt?: true
   quarantineReason?: true
+  redrivenAt?: true
+  redrivenAs?: true
 }
 
 export type OutboxEventMaxAggregateInputType = {
@@ -149,6 +157,8 @@ export type OutboxEventMaxAggregateInputType = {
   createdAt?: true
   quarantinedAt?: true
   quarantineReason?: true
+  redrivenAt?: true
+  redrivenAs?: true
 }
 
 export type OutboxEventCountAggregateInputType = {
@@ -168,6 +178,8 @@ export type OutboxEventCountAggregateInputType = {
   createdAt?: true
   quarantinedAt?: true
   quarantineReason?: true
+  redrivenAt?: true
+  redrivenAs?: true
   _all?: true
 }
 
@@ -274,6 +286,8 @@ export type OutboxEventGroupByOutputType = {
   createdAt: Date
   quarantinedAt: Date | null
   quarantineReason: string | null
+  redrivenAt: Date | null
+  redrivenAs: string | null
   _count: OutboxEventCountAggregateOutputType | null
   _avg: OutboxEventAvgAggregateOutputType | null
   _sum: OutboxEventSumAggregateOutputType | null
@@ -316,6 +330,8 @@ export type OutboxEventWhereInput = {
   createdAt?: Prisma.DateTimeFilter<"OutboxEvent"> | Date | string
   quarantinedAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
   quarantineReason?: Prisma.StringNullableFilter<"OutboxEvent"> | string | null
+  redrivenAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
+  redrivenAs?: Prisma.UuidNullableFilter<"OutboxEvent"> | string | null
 }
 
 export type OutboxEventOrderByWithRelationInput = {
@@ -335,6 +351,8 @@ export type OutboxEventOrderByWithRelationInput = {
   createdAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   quarantineReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  redrivenAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  redrivenAs?: Prisma.SortOrderInput | Prisma.SortOrder
 }
 
 export type OutboxEventWhereUniqueInput = Prisma.AtLeast<{
@@ -358,6 +376,8 @@ export type OutboxEventWhereUniqueInput = Prisma.AtLeast<{
   createdAt?: Prisma.DateTimeFilter<"OutboxEvent"> | Date | string
   quarantinedAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
   quarantineReason?: Prisma.StringNullableFilter<"OutboxEvent"> | string | null
+  redrivenAt?: Prisma.DateTimeNullableFilter<"OutboxEvent"> | Date | string | null
+  redrivenAs?: Prisma.UuidNullableFilter<"OutboxEvent"> | string | null
 }, "id" | "stream_offset">
 
 export type OutboxEventOrderByWithAggregationInput = {
@@ -377,6 +397,8 @@ export type OutboxEventOrderByWithAggregationInput = {
   createdAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   quarantineReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  redrivenAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  redrivenAs?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.OutboxEventCountOrderByAggregateInput
   _avg?: Prisma.OutboxEventAvgOrderByAggregateInput
   _max?: Prisma.OutboxEventMaxOrderByAggregateInput
@@ -404,6 +426,8 @@ export type OutboxEventScalarWhereWithAggregatesInput = {
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"OutboxEvent"> | Date | string
   quarantinedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"OutboxEvent"> | Date | string | null
   quarantineReason?: Prisma.StringNullableWithAggregatesFilter<"OutboxEvent"> | string | null
+  redrivenAt?: Prisma.DateTimeNullableWithAggregatesFilter<"OutboxEvent"> | Date | string | null
+  redrivenAs?: Prisma.UuidNullableWithAggregatesFilter<"OutboxEvent"> | string | null
 }
 
 export type OutboxEventCreateInput = {
@@ -423,6 +447,8 @@ export type OutboxEventCreateInput = {
   createdAt?: Date | string
   quarantinedAt?: Date | string | null
   quarantineReason?: string | null
+  redrivenAt?: Date | string | null
+  redrivenAs?: string | null
 }
 
 export type OutboxEventUncheckedCreateInput = {
@@ -442,6 +468,8 @@ export type OutboxEventUncheckedCreateInput = {
   createdAt?: Date | string
   quarantinedAt?: Date | string | null
   quarantineReason?: string | null
+  redrivenAt?: Date | string | null
+  redrivenAs?: string | null
 }
 
 export type OutboxEventUpdateInput = {
@@ -461,6 +489,8 @@ export type OutboxEventUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  redrivenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  redrivenAs?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OutboxEventUncheckedUpdateInput = {
@@ -480,6 +510,8 @@ export type OutboxEventUncheckedUpdateInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  redrivenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  redrivenAs?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OutboxEventCreateManyInput = {
@@ -499,6 +531,8 @@ export type OutboxEventCreateManyInput = {
   createdAt?: Date | string
   quarantinedAt?: Date | string | null
   quarantineReason?: string | null
+  redrivenAt?: Date | string | null
+  redrivenAs?: string | null
 }
 
 export type OutboxEventUpdateManyMutationInput = {
@@ -518,6 +552,8 @@ export type OutboxEventUpdateManyMutationInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  redrivenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  redrivenAs?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OutboxEventUncheckedUpdateManyInput = {
@@ -537,6 +573,8 @@ export type OutboxEventUncheckedUpdateManyInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   quarantinedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   quarantineReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  redrivenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  redrivenAs?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type OutboxEventStreamOffsetCompoundUniqueInput = {
@@ -561,6 +599,8 @@ export type OutboxEventCountOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrder
   quarantineReason?: Prisma.SortOrder
+  redrivenAt?: Prisma.SortOrder
+  redrivenAs?: Prisma.SortOrder
 }
 
 export type OutboxEventAvgOrderByAggregateInput = {
@@ -586,6 +626,8 @@ export type OutboxEventMaxOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrder
   quarantineReason?: Prisma.SortOrder
+  redrivenAt?: Prisma.SortOrder
+  redrivenAs?: Prisma.SortOrder
 }
 
 export type OutboxEventMinOrderByAggregateInput = {
@@ -604,6 +646,8 @@ export type OutboxEventMinOrderByAggregateInput = {
   createdAt?: Prisma.SortOrder
   quarantinedAt?: Prisma.SortOrder
   quarantineReason?: Prisma.SortOrder
+  redrivenAt?: Prisma.SortOrder
+  redrivenAs?: Prisma.SortOrder
 }
 
 export type OutboxEventSumOrderByAggregateInput = {
@@ -640,6 +684,8 @@ export type OutboxEventSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   createdAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
+  redrivenAt?: boolean
+  redrivenAs?: boolean
 }, ExtArgs["result"]["outboxEvent"]>
 
 export type OutboxEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -659,6 +705,8 @@ export type OutboxEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   createdAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
+  redrivenAt?: boolean
+  redrivenAs?: boolean
 }, ExtArgs["result"]["outboxEvent"]>
 
 export type OutboxEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -678,6 +726,8 @@ export type OutboxEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   createdAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
+  redrivenAt?: boolean
+  redrivenAs?: boolean
 }, ExtArgs["result"]["outboxEvent"]>
 
 export type OutboxEventSelectScalar = {
@@ -697,9 +747,11 @@ export type OutboxEventSelectScalar = {
   createdAt?: boolean
   quarantinedAt?: boolean
   quarantineReason?: boolean
+  redrivenAt?: boolean
+  redrivenAs?: boolean
 }
 
-export type OutboxEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "stream" | "partitionKey" | "channel" | "topic" | "type" | "data" | "priority" | "source" | "offset" | "attempts" | "lastError" | "createdAt" | "quarantinedAt" | "quarantineReason", ExtArgs["result"]["outboxEvent"]>
+export type OutboxEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "stream" | "partitionKey" | "channel" | "topic" | "type" | "data" | "priority" | "source" | "offset" | "attempts" | "lastError" | "createdAt" | "quarantinedAt" | "quarantineReason" | "redrivenAt" | "redrivenAs", ExtArgs["result"]["outboxEvent"]>
 
 export type $OutboxEventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "OutboxEvent"
@@ -729,6 +781,16 @@ export type $OutboxEventPayload<ExtArgs extends runtime.Types.Extensions.Interna
     createdAt: Date
     quarantinedAt: Date | null
     quarantineReason: string | null
+    /**
+     * When an operator re-drove this quarantined event (packages/db outbox/redrive.ts): it
+     * was published again as a new event of its stream, `redrivenAs`, at the stream's head.
+     * The placeholder this row became keeps its old offset.
+     */
+    redrivenAt: Date | null
+    /**
+     * The id of the new event this one was re-driven as.
+     */
+    redrivenAs: string | null
   }, ExtArgs["result"]["outboxEvent"]>
   composites: {}
 }
@@ -1168,6 +1230,8 @@ export interface OutboxEventFieldRefs {
   readonly createdAt: Prisma.FieldRef<"OutboxEvent", 'DateTime'>
   readonly quarantinedAt: Prisma.FieldRef<"OutboxEvent", 'DateTime'>
   readonly quarantineReason: Prisma.FieldRef<"OutboxEvent", 'String'>
+  readonly redrivenAt: Prisma.FieldRef<"OutboxEvent", 'DateTime'>
+  readonly redrivenAs: Prisma.FieldRef<"OutboxEvent", 'String'>
 }
     
 
