@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, DEV_JWT_SECRET, DEV_ADMIN_PASSWORD, type Config, type JwtKey, type LoadedConfig } from "./load-config";
-export { envSchema, type Env } from "./schema";
+export { loadConfig, ConfigError, type LoadedConfig } from "./load-config";
+export { configSchema, envSchema, DEV_JWT_SECRET, DEV_ADMIN_PASSWORD, type Config, type Env, type JwtKey } from "./schema";

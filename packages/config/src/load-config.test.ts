@@ -1,4 +1,4 @@
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from "./index";
+import { ConfigError, DEV_JWT_SECRET, loadConfig, type Config } from "./index";
 
 const SECRET = "s".repeat(32);
 
@@ -91,5 +91,37 @@ describe("loadConfig", () => {
     expect(issuesOf({ REDIS_CLUSTER_NODES: "a:1", REDIS_URL: "redis://a:1" })[0]).toMatch(/^REDIS_CLUSTER_NODES: set either/);
     expect(issuesOf({ REDIS_CLUSTER_NODES: "a:1", ROOMCAST_REDIS_ADAPTER: "classic" })[0]).toMatch(/^ROOMCAST_REDIS_ADAPTER: a Redis Cluster/);
     expect(issuesOf({ ROOMCAST_REDIS_COMMAND_TIMEOUT_MS: "0" })[0]).toMatch(/^ROOMCAST_REDIS_COMMAND_TIMEOUT_MS:/);
+  });
+
+  it("shapes metrics and build settings, with their defaults", () => {
+    expect(loadConfig({}).config).toMatchObject({ metrics: { maxTenants: 50 }, build: { commit: "unknown" } });
+    expect(loadConfig({ ROOMCAST_METRICS_MAX_TENANTS: "5", ROOMCAST_BUILD_COMMIT: "f7c29e5" }).config).toMatchObject({ metrics: { maxTenants: 5 }, build: { commit: "f7c29e5" } });
+    expect(issuesOf({ ROOMCAST_METRICS_MAX_TENANTS: "0" })[0]).toMatch(/^ROOMCAST_METRICS_MAX_TENANTS:/);
+    expect(issuesOf({ ROOMCAST_BUILD_COMMIT: "a b" })[0]).toMatch(/^ROOMCAST_BUILD_COMMIT:/);
+  });
+
+  it("reports unknown keys and bad values together, before any check across keys", () => {
+    const issues = issuesOf({ NODE_ENV: "production", ROOMCAST_NOPE: "1", PORT: "x" });
+    expect(issues[0]).toBe("ROOMCAST_NOPE: unknown setting");
+    expect(issues.some((i) => i.startsWith("PORT:"))).toBe(true);
+    // The production secret check runs on a valid environment only.
+    expect(issues.some((i) => i.startsWith("ROOMCAST_JWT_SECRET:"))).toBe(false);
+  });
+
+  it("warns about the development password only while the Admin UI is on without a hash", () => {
+    const hash = `$2b$10$${"a".repeat(53)}`;
+    expect(loadConfig({ ROOMCAST_JWT_SECRET: SECRET }).warnings).toEqual([expect.stringMatching(/^ROOMCAST_ADMIN_PASSWORD_HASH is not set/)]);
+    expect(loadConfig({ ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_ADMIN_PASSWORD_HASH: hash }).warnings).toEqual([]);
+    expect(loadConfig({ ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_ADMIN_UI: "off" }).warnings).toEqual([]);
+  });
+
+  it("types Config from the schema: discriminated parts narrow, options keep their literal types", () => {
+    const { config } = loadConfig({ DATABASE_URL: "postgres://u@h/db", REDIS_URL: "redis://h:1", ROOMCAST_JWT_PUBLIC_KEY: "PEM" });
+    const database: Config["database"] = config.database;
+    expect(database.kind === "postgres" ? database.url : database.dataDir).toBe("postgres://u@h/db");
+    const key: Config["jwt"]["key"] = config.jwt.key;
+    expect(key.kind === "public-key" ? key.algorithms : []).toEqual(["RS256", "ES256"]);
+    const adapter: "sharded" | "classic" | undefined = config.redis?.adapter;
+    expect(adapter).toBe("sharded");
   });
 });

@@ -1,7 +1,11 @@
 /**
- * The one schema of Roomcast's environment. Every option sits here with its default and
- * its unit; nothing else in the code base reads `process.env`. Unknown `ROOMCAST_*` keys
- * are refused by `loadConfig` so a typo stops start-up instead of being ignored.
+ * The one schema of Roomcast's environment, and the one place it becomes the nested,
+ * typed `Config`. Every option sits in `envSchema` with its default and its unit; nothing
+ * else in the code base reads `process.env`. `configSchema` is `envSchema` plus one
+ * transform (`toConfig`) to the shape the code uses, with the checks that span several
+ * keys; `Config` is its `z.output`, so a new option is one line in `envSchema`, one line
+ * in `toConfig`, and its use. Unknown `ROOMCAST_*` keys are refused by `loadConfig` so a
+ * typo stops start-up instead of being ignored.
  */
 import { hostname } from "node:os";
 import { z } from "zod";
@@ -86,6 +90,10 @@ export const envSchema = z
     ROOMCAST_MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
     /** Relay processes: serve Prometheus metrics at GET /metrics on this port (unset: none; 0 picks a free port). Gateways serve /metrics on PORT. */
     ROOMCAST_METRICS_PORT: int(0, 65535).optional(),
+    /** Tenants that get their own `tenant` label on per-tenant metrics on one node; the rest are summed under `tenant="(other)"` (bounded cardinality). */
+    ROOMCAST_METRICS_MAX_TENANTS: int(1, 10_000).default(50),
+    /** The source commit of this build, shown in `roomcast_build_info` (the image build sets it). */
+    ROOMCAST_BUILD_COMMIT: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default("unknown"),
     /** Longest a graceful shutdown (SIGTERM) may take before the process exits, in milliseconds. */
     ROOMCAST_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
     /** Serve the Socket.IO Admin UI at /admin. */
@@ -122,4 +130,124 @@ export const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.keys(envSchema.sha
 
 export function defaultNodeId(): string {
   return `${hostname()}-${process.pid}`;
+}
+
+/** Documented in the README; valid only when NODE_ENV is not `production`. */
+export const DEV_JWT_SECRET = "roomcast-development-secret-do-not-use-in-production";
+
+/** The Admin UI password outside production when no hash is configured (README). */
+export const DEV_ADMIN_PASSWORD = "roomcast-dev";
+
+export type JwtKey =
+  | { kind: "secret"; secret: string; algorithms: ["HS256"] }
+  | { kind: "public-key"; publicKey: string; algorithms: ["RS256", "ES256"] };
+
+type Refinement = z.core.$RefinementCtx<Env>;
+
+/** Adds an issue naming `key` and returns NEVER, so a failed check is one expression. */
+function refuse(ctx: Refinement, key: keyof Env, message: string): never {
+  ctx.addIssue({ code: "custom", path: [key], message });
+  return z.NEVER;
+}
+
+function jwtKey(env: Env, ctx: Refinement): JwtKey {
+  if (env.ROOMCAST_JWT_PUBLIC_KEY !== undefined) return { kind: "public-key", publicKey: env.ROOMCAST_JWT_PUBLIC_KEY, algorithms: ["RS256", "ES256"] };
+  if (env.ROOMCAST_JWT_SECRET !== undefined) return { kind: "secret", secret: env.ROOMCAST_JWT_SECRET, algorithms: ["HS256"] };
+  if (env.NODE_ENV === "production") return refuse(ctx, "ROOMCAST_JWT_SECRET", "required in production (or set ROOMCAST_JWT_PUBLIC_KEY)");
+  return { kind: "secret", secret: DEV_JWT_SECRET, algorithms: ["HS256"] };
+}
+
+/** The nested config the code uses, from a parsed environment; the checks across keys refuse here. */
+function toConfig(env: Env, ctx: Refinement) {
+  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    return refuse(ctx, "REDIS_CLUSTER_NODES", "set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both");
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined && env.ROOMCAST_REDIS_ADAPTER !== "sharded") {
+    return refuse(ctx, "ROOMCAST_REDIS_ADAPTER", "a Redis Cluster needs the sharded adapter (SSUBSCRIBE/SPUBLISH)");
+  }
+  const key = jwtKey(env, ctx);
+  if (env.ROOMCAST_ADMIN_UI === "on" && env.ROOMCAST_ADMIN_PASSWORD_HASH === undefined && env.NODE_ENV === "production") {
+    return refuse(ctx, "ROOMCAST_ADMIN_PASSWORD_HASH", "required in production while ROOMCAST_ADMIN_UI=on");
+  }
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    host: env.HOST,
+    nodeId: env.NODE_ID ?? defaultNodeId(),
+    /** `url` for one Redis, `clusterNodes` for a Redis Cluster (exactly one of the two is set); undefined: the in-memory adapter. */
+    redis:
+      env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined
+        ? undefined
+        : {
+            url: env.REDIS_URL,
+            clusterNodes: env.REDIS_CLUSTER_NODES?.map(parseHostPort) as ReadonlyArray<{ host: string; port: number }> | undefined,
+            commandTimeoutMs: env.ROOMCAST_REDIS_COMMAND_TIMEOUT_MS,
+            adapter: env.ROOMCAST_REDIS_ADAPTER,
+            subscriptionMode: env.ROOMCAST_REDIS_SUBSCRIPTION_MODE,
+            prefix: env.ROOMCAST_REDIS_PREFIX,
+          },
+    redisPrefix: env.ROOMCAST_REDIS_PREFIX,
+    jwt: { key, issuer: env.ROOMCAST_JWT_ISSUER, audience: env.ROOMCAST_JWT_AUDIENCE },
+    allowedOrigins: env.ROOMCAST_ALLOWED_ORIGINS as readonly string[],
+    limits: {
+      maxPayloadBytes: env.ROOMCAST_MAX_PAYLOAD_BYTES,
+      maxHttpBodyBytes: env.ROOMCAST_MAX_HTTP_BODY_BYTES,
+      rateLimitEvents: env.ROOMCAST_RATE_LIMIT_EVENTS,
+      rateLimitWindowSeconds: env.ROOMCAST_RATE_LIMIT_WINDOW_SECONDS,
+      maxConnectionsPerIp: env.ROOMCAST_MAX_CONNECTIONS_PER_IP,
+      rateLimitWarnings: env.ROOMCAST_RATE_LIMIT_WARNINGS,
+      tenantMaxConnections: env.ROOMCAST_TENANT_MAX_CONNECTIONS,
+      tenantEventsPerSecond: env.ROOMCAST_TENANT_EVENTS_PER_SECOND,
+    },
+    /** Revocations (of a user's or a chat session's tokens) are kept this long. */
+    revocationTtlSeconds: env.ROOMCAST_REVOCATION_TTL_SECONDS,
+    trustProxy: env.ROOMCAST_TRUST_PROXY,
+    pingIntervalMs: env.ROOMCAST_PING_INTERVAL_MS,
+    pingTimeoutMs: env.ROOMCAST_PING_TIMEOUT_MS,
+    database:
+      env.DATABASE_URL === undefined ? { kind: "pglite" as const, dataDir: env.ROOMCAST_DATA_DIR } : { kind: "postgres" as const, url: env.DATABASE_URL },
+    relay: {
+      mode: env.ROOMCAST_RELAY,
+      pollIntervalMs: env.ROOMCAST_RELAY_POLL_MS,
+      batchSize: env.ROOMCAST_RELAY_BATCH_SIZE,
+      maxAttempts: env.ROOMCAST_RELAY_MAX_ATTEMPTS,
+      retentionMs: env.ROOMCAST_RETENTION_HOURS * 3_600_000,
+      retentionMaxPerStream: env.ROOMCAST_RETENTION_MAX_PER_STREAM,
+    },
+    replayLimit: env.ROOMCAST_REPLAY_LIMIT,
+    maxBufferedBytes: env.ROOMCAST_MAX_BUFFERED_BYTES,
+    shutdownTimeoutMs: env.ROOMCAST_SHUTDOWN_TIMEOUT_MS,
+    /** Port of a relay process's metrics server; undefined: none. */
+    metricsPort: env.ROOMCAST_METRICS_PORT,
+    metrics: { maxTenants: env.ROOMCAST_METRICS_MAX_TENANTS },
+    build: { commit: env.ROOMCAST_BUILD_COMMIT },
+    chat: {
+      demoSeed: env.ROOMCAST_DEMO_SEED === undefined ? env.NODE_ENV === "development" : env.ROOMCAST_DEMO_SEED === "on",
+      visitorTokenTtlSeconds: env.ROOMCAST_VISITOR_TOKEN_TTL_SECONDS,
+      consoleTokenTtlSeconds: env.ROOMCAST_CONSOLE_TOKEN_TTL_SECONDS,
+      analyticsIntervalMs: env.ROOMCAST_ANALYTICS_INTERVAL_MS,
+    },
+    /** Undefined when the Admin UI is off. `passwordHash` undefined means the development password. */
+    admin:
+      env.ROOMCAST_ADMIN_UI === "off"
+        ? undefined
+        : {
+            user: env.ROOMCAST_ADMIN_USER,
+            passwordHash: env.ROOMCAST_ADMIN_PASSWORD_HASH,
+            readonly: env.ROOMCAST_ADMIN_READONLY,
+            // Production mode everywhere unless asked: development mode mirrors every packet to the UI.
+            mode: env.ROOMCAST_ADMIN_MODE ?? "production",
+          },
+  };
+}
+
+/** The environment, checked, as the nested config. */
+export const configSchema = envSchema.transform(toConfig);
+
+export type Config = z.output<typeof configSchema>;
+
+function parseHostPort(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(":");
+  return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
 }
