@@ -124,7 +124,7 @@ describe("npm run cluster topology: 3 gateways, 1 relay, nginx", () => {
     const response = await fetch(`${cluster.publicUrl}/api/v1/publish`, {
       method: "POST",
       headers: { authorization: `Bearer ${token("svc", "service")}`, "content-type": "application/json" },
-      body: JSON.stringify({ channel: "chat", topic: "fanout", type: "message", data: { text: "hello" } }),
+      body: JSON.stringify({ channel: "chat", topic: "fanout", type: "tick", data: { text: "hello" } }),
       signal: AbortSignal.timeout(10_000),
     });
     expect(response.status).toBe(201);

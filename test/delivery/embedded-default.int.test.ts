@@ -28,7 +28,7 @@ describe("the embedded single-node default", () => {
   });
 
   const publish = async (from: number, count: number) => {
-    const events = Array.from({ length: count }, (_, i) => ({ channel: "chat", topic: "s1", type: "message", data: { n: from + i } }));
+    const events = Array.from({ length: count }, (_, i) => ({ channel: "chat", topic: "s1", type: "tick", data: { n: from + i } }));
     const res = await fetch(`${gateway.url}/api/v1/publish`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token("billing", "service")}` },
