@@ -49,10 +49,13 @@ export interface GatewayOps {
 }
 
 /**
- * Bound on the status request when the adapter never answers (its own timeouts: classic
- * 2 s, sharded 5 s), so that the whole answer comes within 6 s.
+ * Bound on the status request when the adapter never answers. It must outlast the
+ * adapter's own timeouts (classic 2 s, sharded 5 s — socket.io-adapter's fixed
+ * DEFAULT_TIMEOUT), because only the adapter's timeout hands back the replies that did
+ * arrive: a guard firing first would report every node missing. The answer still comes
+ * within 6 s.
  */
-const STATUS_GUARD_MS = 4500;
+const STATUS_GUARD_MS = 5500;
 const BACKLOG_TIMEOUT_MS = 2000;
 
 export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
