@@ -2,7 +2,7 @@
  * Deliveries per server CPU-second at the same delivery rate, Roomcast against plain
  * Socket.IO with the same sharded Redis adapter, in the same run.
  *
- *   npm run bench:cpu -- [--clients 1000] [--rate 200] [--streams 10] [--seconds 20]
+ *   npm run bench:cpu -- [--clients 1000] [--rate 200] [--streams 10] [--seconds 20] [--profile DIR]
  *
  * `clients` sockets (half on each of 2 nodes) each subscribe to one of `streams` streams
  * (client i → stream i mod streams), so each event reaches clients / streams sockets.
@@ -18,13 +18,21 @@
  * between. PostgreSQL's CPU is reported beside it, not in the ratio: the backends of the
  * run's database (pg_stat_activity, at the start and the end of the window; the producer's
  * commits included), so other users of the machine's PostgreSQL are not counted.
+ * With `--profile DIR` (a separate run: profiling slows what it measures) every Roomcast
+ * process runs with `--inspect=127.0.0.1:0`; gateway-1 and relay-1 are CPU-profiled over
+ * the measured window (bench/inspector.ts), the profiles written to DIR and summarized
+ * after the table (cpu-profile-summary.ts).
  */
 import { createDb, publishMany, type OutboxEventInput } from "@roomcast/db";
 import { createTestDatabase } from "@roomcast/db/testing";
 import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { startCluster } from "../scripts/cluster/start-cluster";
+import { summarizeProfile } from "./cpu-profile-summary";
+import { startProfile } from "./inspector";
 import { cpuDelta, cpuOf, monotonicMs, sleep, spawnPlainEmitter, spawnPlainServer, startRedis, type CpuSample } from "./processes";
 import { arg, atRate, connect } from "./support";
 
@@ -34,10 +42,12 @@ const STREAMS = arg("streams", 10);
 const SECONDS = arg("seconds", 20);
 const WARMUP = arg("warmup", 3);
 const TICK_MS = 10;
+const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
 const TENANT = "bench";
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface Result {
+  profiles?: string[];
   deliveries: number;
   serverCpu: number;
   parts: Record<string, number>;
@@ -63,8 +73,14 @@ async function clients(urls: readonly string[], open: (url: string, index: numbe
 }
 
 /** Samples CPU of `pids()` and the deliveries over the measured window of a run started now. */
-async function measure(pids: () => Record<string, number[]>, received: () => number, postgres: () => Promise<number[]>): Promise<Result> {
+async function measure(
+  pids: () => Record<string, number[]>,
+  received: () => number,
+  postgres: () => Promise<number[]>,
+  profile?: () => Promise<() => Promise<string[]>>,
+): Promise<Result> {
   await sleep(WARMUP * 1000);
+  const stopProfiles = await profile?.();
   const groups = pids();
   const all = Object.values(groups).flat();
   const pgFirst = await postgres();
@@ -74,6 +90,7 @@ async function measure(pids: () => Record<string, number[]>, received: () => num
   const t0 = monotonicMs();
   await sleep(SECONDS * 1000);
   const after = cpuOf(all);
+  const profiles = await stopProfiles?.();
   // A backend that ended in the window is missed; one that started in it counts whole.
   const pgAfter = cpuOf([...new Set([...pgFirst, ...(await postgres())])]);
   const deliveries = received() - deliveredBefore;
@@ -83,7 +100,7 @@ async function measure(pids: () => Record<string, number[]>, received: () => num
     const pick = (s: CpuSample) => new Map([...s].filter(([pid]) => list.includes(pid)));
     parts[name] = cpuDelta(pick(before), pick(after));
   }
-  return { deliveries, serverCpu: cpuDelta(before, after), parts, postgresCpu: cpuDelta(pgBefore, pgAfter), seconds };
+  return { deliveries, serverCpu: cpuDelta(before, after), parts, postgresCpu: cpuDelta(pgBefore, pgAfter), seconds, ...(profiles === undefined ? {} : { profiles }) };
 }
 
 async function plain(): Promise<Result> {
@@ -141,6 +158,7 @@ async function roomcast(): Promise<Result> {
         ROOMCAST_MAX_CONNECTIONS_PER_IP: String(CLIENTS + 100),
         ROOMCAST_TENANT_MAX_CONNECTIONS: String(CLIENTS + 100),
         ROOMCAST_TENANT_EVENTS_PER_SECOND: "100000",
+        ...(PROFILE_DIR === undefined ? {} : { NODE_OPTIONS: "--inspect=127.0.0.1:0" }),
       },
     });
     const db = await createDb({ databaseUrl: database.url });
@@ -174,6 +192,7 @@ async function roomcast(): Promise<Result> {
         () => ({ gateways: cluster.gateways.map((g) => g.pid!), relay: cluster.relays.map((r) => r.pid!), redis: [redis.pid] }),
         joined.received,
         async () => (await db.prisma.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => Number(r.pid)),
+        PROFILE_DIR === undefined ? undefined : () => profileProcesses(cluster.dir, ["gateway-1", "relay-1"], PROFILE_DIR),
       );
       await producing;
       return result;
@@ -186,6 +205,28 @@ async function roomcast(): Promise<Result> {
     await database.drop();
     await redis.stop();
   }
+}
+
+/** Starts a CPU profile in each named cluster process (its inspector's port is in its log); the returned function stops and writes them. */
+async function profileProcesses(clusterDir: string, names: readonly string[], dir: string): Promise<() => Promise<string[]>> {
+  const started = await Promise.all(
+    names.map(async (name) => {
+      const logged = readFileSync(path.join(clusterDir, "logs", `${name}.log`), "utf8");
+      const port = Number(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(logged)?.[1]);
+      if (!Number.isInteger(port)) throw new Error(`no inspector port in ${name}'s log`);
+      return { name, profiler: await startProfile(port) };
+    }),
+  );
+  return async () => {
+    mkdirSync(dir, { recursive: true });
+    return Promise.all(
+      started.map(async ({ name, profiler }) => {
+        const file = path.join(dir, `${name}-delivery-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(await profiler.stop()));
+        return file;
+      }),
+    );
+  };
 }
 
 function row(name: string, r: Result): string {
@@ -211,6 +252,7 @@ async function main(): Promise<void> {
       "",
       `ratio Roomcast / plain: ${ratio.toFixed(2)}× (server CPU), ${ratioPg.toFixed(2)}× (with PostgreSQL)`,
       "",
+      ...(ours.profiles ?? []).flatMap((file) => [`CPU profile of the measured window: ${file}`, "", summarizeProfile(file, { top: 15 }), ""]),
     ].join("\n"),
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Reads a V8 `.cpuprofile` (`node --cpu-prof`, or bench/inspector.ts startProfile) and
  * says where the time went:
- * - self time by function (the top `top`),
+ * - self time by function (the top `top`), as shares of the busy (not idle) time,
  * - inclusive time by package or source file: a sample counts once for every package
  *   (node_modules/<name>) or repository file (apps/…, packages/…) anywhere on its stack,
  *   so "jsonwebtoken 12%" means 12% of the sampled time was spent inside it or below it.
@@ -50,8 +50,14 @@ export function summarizeProfile(file: string, options: { top?: number } = {}): 
   const self = new Map<number, number>();
   const inclusive = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const [i, id] of profile.samples.entries()) {
     const delta = profile.timeDeltas[i] ?? 0;
+    // Shares are of the busy time: a sample of the idle loop counts apart.
+    if (byId.get(id)?.callFrame.functionName === "(idle)") {
+      idle += delta;
+      continue;
+    }
     total += delta;
     self.set(id, (self.get(id) ?? 0) + delta);
     const owners = new Set<string>();
@@ -74,7 +80,7 @@ export function summarizeProfile(file: string, options: { top?: number } = {}): 
       .slice(0, top)
       .map(([name, us]) => `| ${name.replaceAll("|", "\\|")} | ${(us / 1000).toFixed(0)} | ${pct(us)} |`);
   return [
-    `${(total / 1000).toFixed(0)} ms sampled`,
+    `${(total / 1000).toFixed(0)} ms busy (shares below are of it), ${(idle / 1000).toFixed(0)} ms idle`,
     "",
     "| self time: function | ms | share |",
     "| --- | --- | --- |",
