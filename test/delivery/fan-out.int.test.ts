@@ -66,4 +66,39 @@ describe("fan-out", () => {
       redis.disconnect();
     }
   }, 60_000);
+
+  it("filters by source and by a named priority, live and in the replay alike", async () => {
+    const token = stack.token({ sub: "agent", tenant: "acme", role: "agent" });
+    // One subscription per stream per client (the SDK's rule), so one client per filter.
+    const live = holdableClient(stack.nodes[0]!.url, token);
+    const liveHigh = holdableClient(stack.nodes[0]!.url, token);
+    const late = holdableClient(stack.nodes[2]!.url, token);
+    const later = holdableClient(stack.nodes[1]!.url, token);
+    try {
+      const billing = recordInto(live.client, { channel: "chat", topic: "mixed", sources: ["billing"] });
+      const high = recordInto(liveHigh.client, { channel: "chat", topic: "mixed", minPriority: "high" });
+      expect(await billing.ready).toMatchObject({ ok: true });
+      expect(await high.ready).toMatchObject({ ok: true });
+      const events = Array.from({ length: 12 }, (_, i) => ({ ...chatEvent("mixed", i + 1), type: "tick", source: i % 3 === 0 ? "billing" : "crm", priority: i % 10 }));
+      await stack.db.prisma.$transaction((tx) => publishMany(tx, events));
+      const offsets = (keep: (e: (typeof events)[number]) => boolean) => events.flatMap((e, i) => (keep(e) ? [i + 1] : []));
+      const fromBilling = offsets((e) => e.source === "billing");
+      const atLeastHigh = offsets((e) => e.priority >= 7);
+      await until("the live filtered subscribers' events", 10_000, () => billing.events.length >= fromBilling.length && high.events.length >= atLeastHigh.length);
+      // A fence: one event both filters pass, so nothing else is still on its way.
+      await stack.db.prisma.$transaction((tx) => publishMany(tx, [{ ...chatEvent("mixed", 13), type: "tick", source: "billing", priority: 9 }]));
+      await until("the fence at both subscribers", 10_000, () => billing.events.some((e) => e.offset === 13) && high.events.some((e) => e.offset === 13));
+      expect(billing.events.map((e) => e.offset)).toEqual([...fromBilling, 13]);
+      expect(high.events.map((e) => e.offset)).toEqual([...atLeastHigh, 13]);
+
+      const replayBilling = recordInto(late.client, { channel: "chat", topic: "mixed", since: 0, sources: ["billing"] });
+      expect(await replayBilling.ready).toMatchObject({ ok: true, replayed: fromBilling.length + 1 });
+      expect(replayBilling.events.map((e) => e.offset)).toEqual([...fromBilling, 13]);
+      const replayHigh = recordInto(later.client, { channel: "chat", topic: "mixed", since: 0, minPriority: "high" });
+      expect(await replayHigh.ready).toMatchObject({ ok: true, replayed: atLeastHigh.length + 1 });
+      expect(replayHigh.events.map((e) => e.offset)).toEqual([...atLeastHigh, 13]);
+    } finally {
+      for (const { client } of [live, liveHigh, late, later]) client.close();
+    }
+  }, 60_000);
 });

@@ -69,10 +69,10 @@ export class StreamSubscription {
   private streamName: string | undefined;
 
   constructor(private readonly options: StreamSubscriptionOptions) {
-    const { types, minPriority } = options.request;
+    const { types, sources, minPriority } = options.request;
     this.cursor = new StreamCursor({
       since: options.since,
-      gapless: types === undefined && minPriority === undefined,
+      gapless: types === undefined && sources === undefined && minPriority === undefined,
       bufferLimit: options.bufferLimit,
     });
     this.ready = new Promise((resolve) => {

@@ -16,3 +16,10 @@ export function isChannel(value: unknown): value is Channel {
 export const PRIORITY_MIN = 0;
 export const PRIORITY_MAX = 9;
 export const PRIORITY_DEFAULT = 5;
+/**
+ * Named priorities, accepted wherever a priority is (publish `priority`, subscribe
+ * `minPriority`) and stored as their number: low 2, normal 5 (the default), high 7,
+ * critical 9. Envelopes always carry the number.
+ */
+export const PRIORITY_NAMES = { low: 2, normal: 5, high: 7, critical: 9 } as const;
+export type PriorityName = keyof typeof PRIORITY_NAMES;

@@ -74,6 +74,8 @@ export interface Principal {
 
 export interface SubscriptionFilter {
   types?: readonly string[] | undefined;
+  /** Only events whose `source` is one of these. */
+  sources?: readonly string[] | undefined;
   minPriority?: number | undefined;
 }
 

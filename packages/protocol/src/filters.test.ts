@@ -27,7 +27,10 @@ describe("passesFilter", () => {
     [{ types: ["message", "status"], minPriority: 7 }, "status", 7, true],
     [{ types: ["message", "status"], minPriority: 7 }, "status", 6, false],
     [{ types: [] }, "other", 5, true],
-  ])("filter %j, event %s at %i → %s", (filter, type, priority, expected) => {
-    expect(passesFilter(filter, { type, priority })).toBe(expected);
+    [{ sources: ["billing"] }, "message", 5, true],
+    [{ sources: ["agent:ana"] }, "message", 5, false],
+    [{ sources: ["agent:ana", "billing"], types: ["status"] }, "message", 5, false],
+  ])("filter %j, event %s at %i from billing → %s", (filter, type, priority, expected) => {
+    expect(passesFilter(filter, { type, priority, source: "billing" })).toBe(expected);
   });
 });

@@ -37,9 +37,10 @@ export function parseEventTag(room: string): EventFacts | undefined {
 }
 
 /** Whether an event passes a subscription's filter (undefined: no filter, everything passes). */
-export function passesFilter(filter: SubscriptionFilter | undefined, event: Pick<EventFacts, "type" | "priority">): boolean {
+export function passesFilter(filter: SubscriptionFilter | undefined, event: EventFacts): boolean {
   if (filter === undefined) return true;
   if (filter.minPriority !== undefined && event.priority < filter.minPriority) return false;
   if (filter.types !== undefined && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
+  if (filter.sources !== undefined && filter.sources.length > 0 && !filter.sources.includes(event.source)) return false;
   return true;
 }

@@ -3,14 +3,20 @@
  * parses it; `.strict()` refuses unknown keys so a typo is an error, not a silent no-op.
  */
 import { z } from "zod";
-import { PRIORITY_DEFAULT, PRIORITY_MAX, PRIORITY_MIN } from "./channels";
+import { PRIORITY_DEFAULT, PRIORITY_MAX, PRIORITY_MIN, PRIORITY_NAMES, type PriorityName } from "./channels";
 import { channelSchema, topicSchema } from "./rooms";
 
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const eventTypeSchema = z.string().regex(EVENT_TYPE_PATTERN, "must match [A-Za-z0-9_.:-]{1,64}");
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, "must match [A-Za-z0-9_-]{8,128}");
-const prioritySchema = z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX);
+/** A priority as a number (PRIORITY_MIN … PRIORITY_MAX) or a name (PRIORITY_NAMES); always a number once parsed. */
+export const prioritySchema = z.union([
+  z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX),
+  z.enum(Object.keys(PRIORITY_NAMES) as [PriorityName, ...PriorityName[]]).transform((name) => PRIORITY_NAMES[name]),
+]);
+/** Who published an event (`<role>:<sub>` for clients, a service's name for producers). */
+export const sourceSchema = z.string().min(1).max(128);
 
 export const subscribeSchema = z
   .object({
@@ -18,10 +24,12 @@ export const subscribeSchema = z
     topic: topicSchema.optional(),
     since: z.number().int().nonnegative().optional(),
     types: z.array(eventTypeSchema).min(1).max(32).optional(),
+    sources: z.array(sourceSchema).min(1).max(32).optional(),
     minPriority: prioritySchema.optional(),
   })
   .strict();
-export type SubscribeRequest = z.infer<typeof subscribeSchema>;
+/** What a client sends (priorities may be names). */
+export type SubscribeRequest = z.input<typeof subscribeSchema>;
 
 export const unsubscribeSchema = z
   .object({ channel: channelSchema, topic: topicSchema.optional() })

@@ -34,12 +34,12 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
     guarded<SubscribeOk>(logger, "subscribe", ack, async (reply) => {
       const parsed = subscribeSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
-      const { channel, topic, since, types, minPriority } = parsed.data;
+      const { channel, topic, since, types, sources, minPriority } = parsed.data;
       const decision = authorize(principal, "subscribe", { channel, topic });
       if (!decision.allowed) return reply(err("forbidden", decision.reason));
 
       const stream = streamName({ tenant: principal.tenant, channel, topic });
-      const filter = types === undefined && minPriority === undefined ? undefined : { types, minPriority };
+      const filter = types === undefined && sources === undefined && minPriority === undefined ? undefined : { types, sources, minPriority };
       const joined = socket.rooms.has(stream);
       const previous = socket.data.filters[stream];
       setFilter(socket, stream, filter);
