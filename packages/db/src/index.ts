@@ -26,7 +26,17 @@ export {
   type RelayOutbox,
   type RelayRound,
 } from "./outbox/relay-outbox";
-export { listQuarantined, type QuarantinedEvent } from "./outbox/quarantine";
+export { listQuarantined, MAX_QUARANTINE_LIST, type QuarantinedEvent, type QuarantineQuery } from "./outbox/quarantine";
+export {
+  MAX_REDRIVE,
+  redriveQuarantined,
+  REDRIVE_REFUSALS,
+  type RedrivenEvent,
+  type RedriveRefusal,
+  type RedriveRefusalReason,
+  type RedriveResult,
+  type RedriveSelection,
+} from "./outbox/redrive";
 export { deleteExpiredEvents, type RetentionOptions, type RetentionResult } from "./outbox/retention";
 export { outboxBacklog, type OutboxBacklog } from "./outbox/backlog";
 export { claimKey, deleteExpiredKeys, IdempotencyConflictError, recordResult, requestFingerprint, type Claim, type KeyRef } from "./idempotency";
