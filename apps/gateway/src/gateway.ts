@@ -50,6 +50,8 @@ export interface GatewayDeps {
   backlog?: (() => Promise<BacklogFigures>) | undefined;
   /** Main only: also collect process metrics (memory, CPU, event-loop lag). */
   processMetrics?: boolean | undefined;
+  /** This build's version, for roomcast_build_info. */
+  version?: string | undefined;
   /** The chat product (APIs, pages, chat message publishes); omitted, the gateway is delivery only. */
   chat?: ChatDeps | undefined;
 }
@@ -91,10 +93,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const unreachable = await dependencies();
     if (unreachable.length > 0) throw new Error(`unreachable: ${unreachable.join("; ")}`);
   };
-  const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, dependencies, backlog: deps.backlog, processMetrics: deps.processMetrics });
+  const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, dependencies, backlog: deps.backlog, processMetrics: deps.processMetrics, version: deps.version });
   const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, revoker: access.revoker, redis: deps.redis?.cmd });
   const routers = [...ops.routers, access.router, ...(chat === undefined ? [] : [chat.router])];
-  const publish = createPublishUseCase({ store, logger, domain: chat?.publish });
+  const publish = ops.delivery.instrumentPublish(createPublishUseCase({ store, logger, domain: chat?.publish }));
   const app = createApp({ authenticator, publish, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
   const http = createServer(app);
 
@@ -130,6 +132,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     adapter: withEventFilter<GatewaySocket>(config.redis !== undefined && deps.redis !== undefined ? clusterAdapter(config.redis, deps.redis) : Adapter, {
       accepts: (socket, room, event) => passesFilter(socket.data.filters[room], event),
       onMessageReceived: () => ops.metrics.adapterMessagesReceived.inc(),
+      onDelivered: ops.delivery.onDelivered,
       localOnly: isAuthRoom,
     }),
   });
@@ -173,7 +176,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onDisconnected: () => log.info("disconnected: kept exceeding the event rate after warnings"),
     });
     access.onConnection(socket, log);
-    registerSubscriptions(socket, store, log);
+    registerSubscriptions(socket, store, log, (count) => ops.delivery.onReplayed(principal.tenant, count));
     registerPublish(socket, publish, log);
     socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
     socket.on("disconnect", (reason) => log.debug({ reason }, "disconnected"));

@@ -12,13 +12,16 @@ describe("withEventFilter", () => {
   let server: Server;
   let url: string;
   const clients: Socket[] = [];
+  let delivered: Array<{ room: string; sockets: number; packet: unknown }> = [];
 
   beforeEach(async () => {
+    delivered = [];
     const http = createServer();
     server = new Server(http, {
       adapter: withEventFilter<ServerSocket>(Adapter, {
         accepts: (socket, room, event) => passesFilter((socket.data as { filters?: Filters }).filters?.[room], event),
         localOnly: (room) => room.startsWith("#"),
+        onDelivered: (room, sockets, packet) => delivered.push({ room, sockets, packet }),
       }),
     });
     server.on("connection", (socket) => {
@@ -65,6 +68,19 @@ describe("withEventFilter", () => {
     expect(all.got).toEqual([1, 2, 3, 4, 5]);
     expect(urgent.got).toEqual([1, 4, 5]);
     expect(statusOnly.got).toEqual([2, 4, 5]);
+  });
+
+  it("reports each tagged broadcast's room, the sockets it was written to and its packet", async () => {
+    const all = await subscriber("acme:chat:s4", null);
+    await subscriber("acme:chat:s4", { types: ["status"] });
+    server.to("acme:chat:s4").except(eventTag({ type: "message", priority: 5, source: "test" })).emit("event", { offset: 1, ts: "t1" });
+    server.to("acme:chat:s4").except(eventTag({ type: "status", priority: 5, source: "test" })).emit("event", { offset: 2, ts: "t2" });
+    server.to("acme:chat:s4").emit("untagged", {});
+    await waitUntil(() => all.got.length === 2);
+    expect(delivered).toEqual([
+      { room: "acme:chat:s4", sockets: 1, packet: expect.objectContaining({ data: ["event", { offset: 1, ts: "t1" }] }) },
+      { room: "acme:chat:s4", sockets: 2, packet: expect.objectContaining({ data: ["event", { offset: 2, ts: "t2" }] }) },
+    ]);
   });
 
   it("leaves broadcasts without a tag to the adapter as they are", async () => {

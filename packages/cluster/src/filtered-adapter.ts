@@ -23,6 +23,11 @@
  * `onMessageReceived` counts what arrives from Redis for this node (sharded adapter:
  * every raw message on a channel this node subscribes to), the measure of "a node with no
  * subscriber of a stream receives none of its events".
+ *
+ * `onDelivered` reports each event broadcast written to this node's sockets: its room, how
+ * many sockets it was written to, and the packet (`data` is `["event", envelope]`). The
+ * packet is the one `_encode` was handed just before `apply` (`broadcast` calls the two in
+ * a row, synchronously).
  */
 import { parseEventTag, type EventFacts } from "@roomcast/protocol";
 import type { Adapter, BroadcastOptions } from "socket.io-adapter";
@@ -46,6 +51,8 @@ export interface EventFilterOptions<S extends FilteredSocket> {
    * adapter in dynamic mode is not told they exist, so it subscribes no channel per room.
    */
   localOnly?(room: string): boolean;
+  /** An event broadcast (one with a tag) was written to `sockets` sockets of this node in `room`. */
+  onDelivered?(room: string, sockets: number, packet: unknown): void;
 }
 
 interface AdapterInternals {
@@ -62,6 +69,8 @@ export function withEventFilter<S extends FilteredSocket>(base: AdapterConstruct
     const adapter = new base(nsp);
     const internals = adapter as unknown as AdapterInternals;
     const apply = internals.apply.bind(adapter);
+    let encoded: unknown;
+    const { onDelivered } = options;
     internals.apply = (opts, callback) => {
       const tag = findTag(opts.except);
       if (tag === undefined) return apply(opts, callback);
@@ -70,14 +79,22 @@ export function withEventFilter<S extends FilteredSocket>(base: AdapterConstruct
       const [room] = opts.rooms;
       const { facts } = tag;
       if (facts === undefined || room === undefined || opts.rooms.size !== 1) return apply({ ...opts, except }, callback);
+      let written = 0;
       apply({ ...opts, except }, (socket) => {
-        if (options.accepts(socket as S, room, facts)) callback(socket);
+        if (!options.accepts(socket as S, room, facts)) return;
+        written++;
+        callback(socket);
       });
+      onDelivered?.(room, written, encoded);
+      encoded = undefined;
     };
     // A node with no socket (a relay process) has nobody to write a local broadcast to:
     // skip encoding the packet for it (the Redis message is encoded separately).
     const encode = internals._encode.bind(adapter);
-    internals._encode = (packet, packetOpts) => (internals.sids.size === 0 ? [] : encode(packet, packetOpts));
+    internals._encode = (packet, packetOpts) => {
+      encoded = packet;
+      return internals.sids.size === 0 ? [] : encode(packet, packetOpts);
+    };
     const { localOnly } = options;
     if (localOnly !== undefined) {
       const emit = adapter.emit.bind(adapter);

@@ -1,4 +1,7 @@
+export { UNKNOWN_BUILD, type BuildInfo } from "./build-info";
 export { createLogger, REDACT_PATHS } from "./create-logger";
-export { createMetrics, type BacklogFigures, type Metrics, type MetricsOptions, type MetricsSources, type RelayMetricHooks } from "./metrics";
+export { createMetrics, type Metrics, type MetricsOptions, type RelayMetricHooks } from "./metrics";
 export { createMetricsServer, type MetricsServer } from "./metrics-server";
+export { type BacklogFigures, type MetricsSources } from "./scrape-gauges";
+export { createTenantLabels, OTHER_TENANT, type TenantLabels } from "./tenant-labels";
 export { withTimeout } from "./with-timeout";

@@ -16,6 +16,25 @@ function setup(hooks: RelayHooks = {}, overrides: Partial<typeof options> = {}) 
 const offsetsOf = (emitter: FakeEmitter, stream: string) => emitter.emitted.filter((e) => e.stream === stream).map((e) => e.offset);
 
 describe("relay round", () => {
+  it("reports each emitted event's seconds from commit to flush, and the round, through its hooks", async () => {
+    jest.useFakeTimers({ now: 10_000, doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    try {
+      const lags: number[][] = [];
+      const rounds: Array<[number, number]> = [];
+      const { outbox, relay } = setup({ onLag: (seconds) => lags.push([...seconds].sort()), onRound: (ms, emitted) => rounds.push([ms, emitted]) });
+      outbox.add({ stream: "acme:chat:a", ts: new Date(7_500).toISOString() });
+      outbox.add({ stream: "acme:chat:b", ts: new Date(9_000).toISOString() });
+      await relay.round();
+      expect(lags).toEqual([[1, 2.5]]);
+      await relay.round();
+      // An empty round reports its duration, and no lag.
+      expect(lags).toHaveLength(1);
+      expect(rounds).toEqual([[0, 2], [0, 0]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it("emits each stream in offset order and marks only what it emitted", async () => {
     const { outbox, emitter, relay } = setup();
     for (let i = 0; i < 3; i++) {

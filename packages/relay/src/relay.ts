@@ -81,6 +81,8 @@ export interface RelayHooks {
   onRoundFailed?(error: unknown): void;
   /** After every committed round: how long it took and how many events it emitted. */
   onRound?(durationMs: number, emitted: number): void;
+  /** After a committed round that emitted events: for each, seconds from its commit (`ts`) to the emitter's flush. */
+  onLag?(seconds: readonly number[]): void;
 }
 
 export interface RoundResult {
@@ -170,6 +172,7 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
   async function round(): Promise<RoundResult> {
     const started = Date.now();
     const heartbeatDue = started - lastHeartbeat >= settings.heartbeatMs;
+    let lags: number[] = [];
     const result = await outbox.round(async (tx) => {
       if (heartbeatDue) await renewMembership(tx);
       if (share.length === 0) return { emitted: 0, more: false };
@@ -185,12 +188,15 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
         else if ((await fail(tx, event, problem)) === "retry") stopped.add(event.stream);
       }
       await bounded(emitter.flush(), settings.flushTimeoutMs, "emitter flush");
+      const flushedAt = Date.now();
+      if (hooks.onLag !== undefined) lags = emitted.map((event) => (flushedAt - Date.parse(event.ts)) / 1000);
       await tx.markEmitted(emitted);
       return { emitted: emitted.length, more: pending.length >= options.batchSize && stopped.size === 0 };
     });
     if (heartbeatDue) lastHeartbeat = started;
     hooks.onEmitted?.(result.emitted);
     hooks.onRound?.(Date.now() - started, result.emitted);
+    if (lags.length > 0) hooks.onLag?.(lags);
     return result;
   }
 

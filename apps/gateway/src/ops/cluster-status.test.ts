@@ -19,7 +19,26 @@ describe("summarizeStatus", () => {
     });
     expect(status.nodes.map((n) => n.nodeId)).toEqual(["gw-1", "gw-2", "gw-3"]);
     expect(status.connectionsPerTenant).toEqual({ acme: 3, globex: 4 });
-    expect(status).toMatchObject({ answeredBy: "gw-2", missing: [], complete: true, backlog: { pending: 3 }, unreachable: [], elapsedMs: 12 });
+    expect(status).toMatchObject({ answeredBy: "gw-2", missing: [], complete: true, backlog: { pending: 3 }, relayLagSeconds: 0.02, unreachable: [], elapsedMs: 12 });
+  });
+
+  it("sums subscribers per channel and the busiest streams over this node and the replies, listing nodes without their figures", () => {
+    const status = summarizeStatus({
+      self: { ...node("gw-1", { acme: 2 }), subscriptions: { channels: { chat: 2 }, streams: { acme: [["acme:chat:s1", 2]] } } },
+      replies: [
+        { ...node("gw-2", { acme: 1 }), subscriptions: { channels: { chat: 1, notifications: 1 }, streams: { acme: [["acme:chat:s1", 1], ["acme:notifications:u", 1]] } } },
+        // A node of an older version sends no subscriptions: it is listed, its figures are not known.
+        node("gw-3", { globex: 1 }),
+      ],
+      known: undefined,
+      timedOut: false,
+      backlog: undefined,
+      elapsedMs: 3,
+    });
+    expect(status.subscribersPerChannel).toEqual({ chat: 3, notifications: 1 });
+    expect(status.busiestStreams).toEqual({ acme: [{ stream: "acme:chat:s1", subscribers: 3 }, { stream: "acme:notifications:u", subscribers: 1 }] });
+    expect(status.nodes.map((n) => Object.keys(n).sort())).toEqual(Array(3).fill(["nodeId", "sockets", "tenants", "uptimeSeconds"]));
+    expect(status.relayLagSeconds).toBeNull();
   });
 
   it("names known nodes that did not answer and marks the answer incomplete", () => {

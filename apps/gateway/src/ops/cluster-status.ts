@@ -1,7 +1,11 @@
 /**
  * `/api/v1/status`: every gateway's NODE_ID, uptime and socket count, connections per
- * tenant over the cluster, and the outbox backlog — answered within a bound even when a
- * node hangs.
+ * tenant, subscribers per channel and the busiest streams per tenant over the cluster
+ * (subscription-figures.ts), the outbox backlog and the relay lag — answered within a
+ * bound even when a node hangs.
+ *
+ * One node (the in-memory adapter, no Redis): there is nobody to ask, so the answer is
+ * this node's own figures at once, `complete: true`.
  *
  * How: the request goes to the other gateways with `serverSideEmit("node:status")` on a
  * namespace only gateways open (OPS_NAMESPACE; relay processes share the main namespace's
@@ -18,6 +22,7 @@ import type { BacklogFigures } from "@roomcast/ops";
 import type { Logger } from "pino";
 import type { GatewayServer } from "../socket/socket-types";
 import type { KnownNode } from "./node-registry";
+import { asSubscriptionFigures, localSubscriptions, mergeSubscriptions, type StreamSubscribers, type SubscriptionFigures } from "./subscription-figures";
 
 export const OPS_NAMESPACE = "/roomcast-ops";
 
@@ -26,8 +31,14 @@ export interface ClusterStatus {
   answeredBy: string;
   nodes: NodeStatus[];
   connectionsPerTenant: Record<string, number>;
+  /** Subscribers (socket × stream) per channel over the answering nodes. */
+  subscribersPerChannel: Record<string, number>;
+  /** Per tenant, its streams with the most subscribers (at most BUSIEST_STREAMS_PER_TENANT), most first. */
+  busiestStreams: Record<string, StreamSubscribers[]>;
   /** Null when the database did not answer in time. */
   backlog: BacklogFigures | null;
+  /** Age of the oldest committed event not yet emitted, in seconds (0: nothing waits); null when the database did not answer. */
+  relayLagSeconds: number | null;
   /** Known nodes (seen recently) that did not answer. */
   missing: string[];
   /** Every node the adapter counted answered (false after a timeout). */
@@ -37,8 +48,13 @@ export interface ClusterStatus {
   elapsedMs: number;
 }
 
+/** What a node answers `node:status` with: its NodeStatus and, from this version on, its subscriptions. */
+export interface NodeReport extends NodeStatus {
+  subscriptions?: SubscriptionFigures;
+}
+
 export interface StatusInputs {
-  self: NodeStatus;
+  self: NodeReport;
   replies: readonly unknown[];
   /** Undefined without a node registry (single node). */
   known: readonly KnownNode[] | undefined;
@@ -61,10 +77,14 @@ export function asNodeStatus(value: unknown): NodeStatus | undefined {
 
 /** Pure: merges this node's status and the replies into the answer. */
 export function summarizeStatus(input: StatusInputs): ClusterStatus {
-  const byId = new Map<string, NodeStatus>([[input.self.nodeId, input.self]]);
-  for (const reply of input.replies) {
+  const byId = new Map<string, NodeStatus>();
+  const subscriptions: SubscriptionFigures[] = [];
+  for (const reply of [input.self, ...input.replies]) {
     const status = asNodeStatus(reply);
-    if (status !== undefined && !byId.has(status.nodeId)) byId.set(status.nodeId, status);
+    if (status === undefined || byId.has(status.nodeId)) continue;
+    byId.set(status.nodeId, status);
+    const figures = asSubscriptionFigures((reply as NodeReport).subscriptions);
+    if (figures !== undefined) subscriptions.push(figures);
   }
   const nodes = [...byId.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId));
   const connectionsPerTenant: Record<string, number> = {};
@@ -79,7 +99,9 @@ export function summarizeStatus(input: StatusInputs): ClusterStatus {
     answeredBy: input.self.nodeId,
     nodes,
     connectionsPerTenant: Object.fromEntries(Object.entries(connectionsPerTenant).sort(([a], [b]) => a.localeCompare(b))),
+    ...mergeSubscriptions(subscriptions),
     backlog: input.backlog ?? null,
+    relayLagSeconds: input.backlog === undefined ? null : input.backlog.oldestPendingAgeMs / 1000,
     missing,
     complete: !input.timedOut && missing.length === 0,
     unreachable: [...(input.unreachable ?? [])],
@@ -88,13 +110,13 @@ export function summarizeStatus(input: StatusInputs): ClusterStatus {
 }
 
 /** This node's own figures. */
-export function localStatus(io: GatewayServer, nodeId: string, uptimeSeconds: number): NodeStatus {
+export function localStatus(io: GatewayServer, nodeId: string, uptimeSeconds: number): NodeReport {
   const tenants: Record<string, number> = {};
   for (const socket of io.of("/").sockets.values()) {
     const tenant = socket.data.principal?.tenant;
     if (tenant !== undefined) tenants[tenant] = (tenants[tenant] ?? 0) + 1;
   }
-  return { nodeId, uptimeSeconds: Math.round(uptimeSeconds), sockets: io.of("/").sockets.size, tenants };
+  return { nodeId, uptimeSeconds: Math.round(uptimeSeconds), sockets: io.of("/").sockets.size, tenants, subscriptions: localSubscriptions(io.of("/").adapter.rooms) };
 }
 
 export interface StatusRequest {

@@ -1,6 +1,7 @@
 /**
  * Everything operators see of one gateway, wired in one place: the Prometheus registry
- * (`/metrics`), the cluster status (`GET /api/v1/status`, admin role), the Admin UI
+ * (`/metrics`, with the event-path hooks of delivery-metrics.ts and the handshake
+ * duration), the cluster status (`GET /api/v1/status`, admin role), the Admin UI
  * (`/admin`), the node registry, refused-handshake and slow-consumer accounting.
  *
  * Lifecycle: `createGatewayOps` runs before the Express app is built (it contributes
@@ -20,6 +21,7 @@ import type { Authenticator } from "../auth/authenticator";
 import { requireAuth } from "../http/require-auth";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { guardFetchSockets } from "./adapter-timeouts";
+import { createDeliveryMetrics, type DeliveryMetrics } from "./delivery-metrics";
 import { localStatus, OPS_NAMESPACE, requestNodeStatuses, summarizeStatus, type ClusterStatus } from "./cluster-status";
 import { createNodeRegistry, type KnownNode, type NodeRegistry } from "./node-registry";
 import { refusalCode } from "./refusal-code";
@@ -36,12 +38,16 @@ export interface GatewayOpsDeps {
   backlog?: (() => Promise<BacklogFigures>) | undefined;
   /** Also collect process metrics (main only: they describe the whole process). */
   processMetrics?: boolean | undefined;
+  /** This build's version, for roomcast_build_info (main: the gateway package's). */
+  version?: string | undefined;
   /** Milliseconds since the epoch (tests pass a clock). */
   now?: () => number;
 }
 
 export interface GatewayOps {
   metrics: Metrics;
+  /** Hooks for the adapter (`onDelivered`), subscriptions (`onReplayed`) and the publish use case. */
+  delivery: DeliveryMetrics;
   routers: Router[];
   attach(io: GatewayServer): void;
   status(): Promise<ClusterStatus>;
@@ -72,6 +78,8 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
     nodeId: config.nodeId,
     role: "gateway",
     defaultMetrics: deps.processMetrics === true,
+    maxTenants: config.metrics.maxTenants,
+    build: { version: deps.version ?? "unknown", commit: config.build.commit },
     sources: {
       connectionsByTenant: () => countBy(io(), (socket) => [socket.data.principal?.tenant]),
       // The stream rooms a socket joined by `subscribe` (filters hold only filtered ones);
@@ -80,16 +88,23 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
       ...(deps.backlog === undefined ? {} : { backlog: deps.backlog }),
     },
   });
+  const delivery = createDeliveryMetrics(metrics);
   const registry: NodeRegistry | undefined =
     deps.redis === undefined ? undefined : createNodeRegistry({ redis: deps.redis.cmd, prefix: config.redisPrefix, nodeId: config.nodeId, logger, now });
   let adminUi: AdminUi | undefined;
 
   async function status(): Promise<ClusterStatus> {
     const started = now();
-    // While Redis is known to be down no other node can answer: say so at once.
+    // One node (in-memory adapter): nobody else to ask. While Redis is known to be down no
+    // other node can answer: say so at once.
+    const alone = config.redis === undefined;
     const redisDown = deps.redis?.health !== undefined && !deps.redis.health.state().up;
     const [request, known, backlog, unreachable] = await Promise.all([
-      redisDown ? Promise.resolve({ replies: [], timedOut: true }) : requestNodeStatuses(io(), STATUS_GUARD_MS, logger),
+      alone
+        ? Promise.resolve({ replies: [], timedOut: false })
+        : redisDown
+          ? Promise.resolve({ replies: [], timedOut: true })
+          : requestNodeStatuses(io(), STATUS_GUARD_MS, logger),
       registry === undefined ? Promise.resolve(undefined) : registry.known().catch((): KnownNode[] | undefined => undefined),
       deps.backlog === undefined ? Promise.resolve(undefined) : withTimeout(deps.backlog(), BACKLOG_TIMEOUT_MS),
       deps.dependencies === undefined ? Promise.resolve([]) : deps.dependencies(),
@@ -111,6 +126,7 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
 
   return {
     metrics,
+    delivery,
     routers,
     status,
     attach(attached) {
@@ -123,6 +139,8 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
         metrics.handshakesRefused.inc({ code: refusalCode(error) });
       });
       attached.on("connection", (socket) => {
+        // `issued` is when Socket.IO created the socket, before the middlewares (auth, origin, quotas) ran.
+        metrics.handshakeDuration.observe(Math.max(0, Date.now() - socket.handshake.issued) / 1000);
         watchSlowConsumer(socket, {
           maxBufferedBytes: config.maxBufferedBytes,
           onSlow: (buffered) => {

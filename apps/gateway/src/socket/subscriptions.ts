@@ -27,7 +27,8 @@ import { describeIssues } from "../validation/describe-issues";
 import { guarded } from "./ack";
 import type { GatewaySocket } from "./socket-types";
 
-export function registerSubscriptions(socket: GatewaySocket, store: StreamStore, logger: Logger): void {
+/** `onReplayed`: after each catch-up, how many events it sent (metrics). */
+export function registerSubscriptions(socket: GatewaySocket, store: StreamStore, logger: Logger, onReplayed?: (count: number) => void): void {
   const { principal } = socket.data;
 
   socket.on("subscribe", (payload, ack) =>
@@ -61,6 +62,7 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
         socket.emit("event", event);
         replayed++;
       }
+      onReplayed?.(replayed);
       reply({ ok: true, stream, offset: catchUp.position, recovered: catchUp.recovered, replayed });
     }),
   );
