@@ -5,7 +5,8 @@
  * What it proves: status lists every node with its sockets and sums connections per
  * tenant, for the admin role only; when one node does not answer (its handler removed: the
  * in-process stand-in for a hung process; the SIGSTOP case runs in test/cluster) the answer
- * still comes within the bound, lists the others and names the silent node; `/metrics`
+ * still comes within the bound, lists the others and names the silent node; status sums
+ * subscribers per channel and per stream over the nodes (busiest streams per tenant); `/metrics`
  * shows this node's connections per tenant, subscriptions per channel, refused handshakes
  * by code and rate-limited events; a gateway that closes leaves the node registry.
  */
@@ -49,6 +50,30 @@ describe("status and metrics on three gateways", () => {
     expect(member.status).toBe(403);
   });
 
+  it("sums subscribers per channel and the busiest streams of each tenant over the nodes", async () => {
+    const [a, b, c] = cluster.nodes;
+    const subscribe = async (nodeUrl: string, sub: string, topic: string, tenant = "acme") => {
+      const socket = await connected(nodeUrl, cluster.token({ sub, tenant, role: "member" }));
+      sockets.push(socket);
+      expect(await request(socket, "subscribe", { channel: "documents", topic })).toMatchObject({ ok: true });
+    };
+    await subscribe(a!.url, "d1", "hot");
+    await subscribe(b!.url, "d2", "hot");
+    await subscribe(b!.url, "d3", "hot");
+    await subscribe(b!.url, "d4", "cold");
+    await subscribe(c!.url, "d5", "g", "globex");
+    const { body } = await getStatus(a!.url);
+    expect(body).toMatchObject({
+      complete: true,
+      subscribersPerChannel: { documents: 5 },
+      busiestStreams: {
+        acme: [{ stream: "acme:documents:hot", subscribers: 3 }, { stream: "acme:documents:cold", subscribers: 1 }],
+        globex: [{ stream: "globex:documents:g", subscribers: 1 }],
+      },
+      relayLagSeconds: null,
+    });
+  });
+
   it("answers within the bound and names a node that does not answer", async () => {
     const silent = cluster.nodes[1]!;
     const handlers = silent.gateway.io.of(OPS_NAMESPACE).listeners("node:status");
@@ -81,7 +106,8 @@ describe("status and metrics on three gateways", () => {
     const response = await fetch(`${node.url}/metrics`);
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
-    expect(text).toContain('roomcast_connections{tenant="acme",node="node-0",role="gateway"} 2');
+    // u1 (first test), d1 (subscriptions test) and m1.
+    expect(text).toContain('roomcast_connections{tenant="acme",node="node-0",role="gateway"} 3');
     expect(text).toContain('roomcast_subscriptions{channel="chat",node="node-0",role="gateway"} 2');
     expect(text).toContain('roomcast_subscriptions{channel="notifications",node="node-0",role="gateway"} 1');
     expect(text).toContain('roomcast_handshakes_refused_total{code="unauthorized",node="node-0",role="gateway"} 1');
