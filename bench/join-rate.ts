@@ -21,17 +21,19 @@
  * the table (cpu-profile-summary.ts). The profiled run is slower: compare the rates of
  * unprofiled runs.
  */
+import { createDb } from "@roomcast/db";
 import { createTestDatabase } from "@roomcast/db/testing";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { freePort } from "../scripts/cluster/free-port";
 import { startCluster } from "../scripts/cluster/start-cluster";
 import { summarizeProfile } from "./cpu-profile-summary";
 import { startProfile } from "./inspector";
-import { cpuDelta, cpuOf, monotonicMs, postgresPids, spawnPlainServer, startRedis } from "./processes";
+import { cpuDelta, cpuOf, monotonicMs, postgresPids, sleep, spawnPlainServer, startRedis } from "./processes";
 import { arg, connect, summarize, type LatencySummary } from "./support";
 
 const CLIENTS = arg("clients", 2000);
@@ -51,13 +53,36 @@ interface Result extends LatencySummary {
   redisCpu: number;
   /** Every postgres process on the machine (other users' work included). */
   postgresCpu: number;
+  /** Commands the run's redis-server answered during the phase, by command. */
+  redisCommands: Map<string, number>;
+  /** Transactions (each statement outside one counts) committed in the run's database. */
+  postgresTransactions: number;
+}
+
+/** `INFO commandstats` of the run's redis-server: calls by command. */
+async function redisCommandCounts(url: string): Promise<Map<string, number>> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const info = await client.info("commandstats");
+    return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+  } finally {
+    client.disconnect();
+  }
+}
+
+interface Counters {
+  redisUrl: string;
+  /** Committed transactions of the run's database so far (pg_stat_database), if it has one. */
+  transactions?: () => Promise<number>;
 }
 
 /** Runs `join(i)` for every client, `CONCURRENCY` in flight; the sockets stay open until all joined. */
-async function joinAll(pids: { server: number; redis: number }, join: (i: number) => Promise<Socket>): Promise<Result> {
+async function joinAll(pids: { server: number; redis: number }, counters: Counters, join: (i: number) => Promise<Socket>): Promise<Result> {
   const sockets: Socket[] = [];
   const each: number[] = [];
   let nextIndex = 0;
+  const commandsBefore = await redisCommandCounts(counters.redisUrl);
+  const transactionsBefore = (await counters.transactions?.()) ?? 0;
   const before = { server: cpuOf([pids.server]), redis: cpuOf([pids.redis]), postgres: cpuOf(postgresPids()) };
   const start = monotonicMs();
   try {
@@ -75,7 +100,26 @@ async function joinAll(pids: { server: number; redis: number }, join: (i: number
     const serverCpu = cpuDelta(before.server, cpuOf([pids.server]));
     const redisCpu = cpuDelta(before.redis, cpuOf([pids.redis]));
     const postgresCpu = cpuDelta(before.postgres, cpuOf(postgresPids()));
-    return { ...summarize(each), perSecond: Math.round(CLIENTS / seconds), seconds, serverCpu, redisCpu, postgresCpu };
+    const redisCommands = new Map<string, number>();
+    for (const [command, calls] of await redisCommandCounts(counters.redisUrl)) {
+      const grown = calls - (commandsBefore.get(command) ?? 0);
+      if (grown > 0) redisCommands.set(command, grown);
+    }
+    // The two counter reads themselves (INFO, the pg_stat_database query) are not the server's.
+    redisCommands.delete("info");
+    // PostgreSQL 15 backends flush their statistics at most once a second.
+    if (counters.transactions !== undefined) await sleep(1500);
+    const postgresTransactions = (await counters.transactions?.()) ?? 0;
+    return {
+      ...summarize(each),
+      perSecond: Math.round(CLIENTS / seconds),
+      seconds,
+      serverCpu,
+      redisCpu,
+      postgresCpu,
+      redisCommands,
+      postgresTransactions: counters.transactions === undefined ? 0 : postgresTransactions - transactionsBefore - 1,
+    };
   } finally {
     for (const s of sockets) s.disconnect();
   }
@@ -87,7 +131,7 @@ async function plain(): Promise<Result> {
     const server = await spawnPlainServer({ redisUrl: redis.url, prefix: `bench-plain-${randomBytes(4).toString("hex")}` });
     try {
       log(`plain: ${CLIENTS} clients connect + join, ${CONCURRENCY} at a time`);
-      return await joinAll({ server: server.pid, redis: redis.pid }, async (i) => {
+      return await joinAll({ server: server.pid, redis: redis.pid }, { redisUrl: redis.url }, async (i) => {
         const socket = await connect(server.url);
         await socket.timeout(10_000).emitWithAck("join", `${TENANT}:chat:s${i % STREAMS}`);
         return socket;
@@ -124,12 +168,17 @@ async function roomcast(): Promise<Result & { profile?: string }> {
         ...(inspect === undefined ? {} : { NODE_OPTIONS: `--inspect=127.0.0.1:${inspect}` }),
       },
     });
+    const db = await createDb({ databaseUrl: database.url });
     try {
       const gateway = cluster.gateways[0]!;
+      const transactions = async () => {
+        const [row] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`;
+        return Number(row?.n ?? 0);
+      };
       const tokens = Array.from({ length: CLIENTS }, (_, i) => jwt.sign({ tid: TENANT, role: "agent" }, secret, { subject: `u${i}`, expiresIn: 3600 }));
       log(`roomcast: ${CLIENTS} clients connect + authenticate + subscribe, ${CONCURRENCY} at a time`);
       const profiler = inspect === undefined ? undefined : await startProfile(inspect);
-      const result = await joinAll({ server: gateway.pid!, redis: redis.pid }, async (i) => {
+      const result = await joinAll({ server: gateway.pid!, redis: redis.pid }, { redisUrl: redis.url, transactions }, async (i) => {
         const socket = await connect(gateway.url, { auth: { token: tokens[i] } });
         const ack = (await socket.timeout(10_000).emitWithAck("subscribe", { channel: "chat", topic: `s${i % STREAMS}` })) as { ok: boolean };
         if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
@@ -142,6 +191,7 @@ async function roomcast(): Promise<Result & { profile?: string }> {
       writeFileSync(file, JSON.stringify(profile));
       return { ...result, profile: file };
     } finally {
+      await db.close();
       await cluster.stop();
     }
   } finally {
@@ -164,6 +214,20 @@ async function main(): Promise<void> {
     row("Roomcast connect + authenticate + subscribe ack", ours),
     "",
     `ratio Roomcast / plain: ${(ours.perSecond / baseline.perSecond).toFixed(2)}×`,
+    "",
+    "Round trips per join (the run's own redis-server's INFO commandstats; pg_stat_database xact_commit of the run's database):",
+    "",
+    "| system | Redis commands per join | PostgreSQL transactions per join |",
+    "| --- | --- | --- |",
+    ...[
+      ["plain Socket.IO", baseline],
+      ["Roomcast", ours],
+    ].map(([name, r]) => {
+      const result = r as Result;
+      const commands = [...result.redisCommands].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${(n / CLIENTS).toFixed(2)}`);
+      const total = [...result.redisCommands.values()].reduce((a, b) => a + b, 0) / CLIENTS;
+      return `| ${String(name)} | ${total.toFixed(2)} (${commands.join(", ") || "none"}) | ${(result.postgresTransactions / CLIENTS).toFixed(2)} |`;
+    }),
     "",
   ];
   if (ours.profile !== undefined) lines.push(`gateway CPU profile of the joining phase: ${ours.profile}`, "", summarizeProfile(ours.profile), "");
