@@ -24,6 +24,8 @@ import { createChatFeature, type ChatDeps } from "./chat/chat-feature";
 import { clusterAdapter, withEventFilter } from "@roomcast/cluster";
 import { Adapter } from "socket.io-adapter";
 import { createApp } from "./http/app";
+import { adminApiRouter } from "./manage/admin-api.routes";
+import { createManagement } from "./manage/management";
 import { clientAddress } from "./http/client-address";
 import { isOriginAllowed } from "./http/origin";
 import { createTenantOrigins } from "./http/tenant-origins";
@@ -95,7 +97,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   };
   const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, dependencies, backlog: deps.backlog, processMetrics: deps.processMetrics, version: deps.version });
   const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, revoker: access.revoker, redis: deps.redis?.cmd });
-  const routers = [...ops.routers, access.router, ...(chat === undefined ? [] : [chat.router])];
+  // The admin API manages the product's tenants and users, so it comes with the product's database.
+  const management = deps.chat === undefined ? undefined : createManagement({ db: deps.chat.db, logger, revoke: (target) => access.revoker.revoke(target) });
+  const adminApi = management === undefined ? [] : [adminApiRouter({ management, authenticator, logger })];
+  const routers = [...ops.routers, access.router, ...adminApi, ...(chat === undefined ? [] : [chat.router])];
   const publish = ops.delivery.instrumentPublish(createPublishUseCase({ store, logger, domain: chat?.publish }));
   const app = createApp({ authenticator, publish, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
   const http = createServer(app);

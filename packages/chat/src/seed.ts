@@ -59,11 +59,18 @@ export function seedDemo(db: Db): Promise<void> {
   });
 }
 
-/** A user whose email and password match, or null (the same answer for an unknown email and a wrong password). */
+const NO_USER_HASH = "$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali";
+
+/**
+ * A user whose email and password match, or null (the same answer for an unknown email, a
+ * wrong password, a disabled user and one who has no password yet). Emails match without
+ * regard to case.
+ */
 export async function verifyUser(db: Db, tenant: string, email: string, password: string): Promise<{ id: string; name: string; role: "agent" | "admin" } | null> {
-  const user = await db.prisma.user.findFirst({ where: { tenantId: tenant, email } });
-  // Compare against a fixed hash when there is no user, so timing does not reveal which emails exist.
-  const ok = await bcrypt.compare(password, user?.passwordHash ?? "$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali");
-  if (user === null || !ok || (user.role !== "agent" && user.role !== "admin")) return null;
+  const user = await db.prisma.user.findFirst({ where: { tenantId: tenant, email: { equals: email, mode: "insensitive" } } });
+  // Compare against a fixed hash when there is no usable hash, so timing does not reveal which emails exist.
+  const hash = user !== null && user.passwordHash.startsWith("$2") ? user.passwordHash : NO_USER_HASH;
+  const ok = await bcrypt.compare(password, hash);
+  if (user === null || !ok || hash === NO_USER_HASH || user.disabledAt !== null || (user.role !== "agent" && user.role !== "admin")) return null;
   return { id: user.id, name: user.name, role: user.role };
 }

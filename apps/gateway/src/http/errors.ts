@@ -19,6 +19,10 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
 export function sendError(res: Response, code: ErrorCode, message: string): void {
   res.status(STATUS[code]).json(err(code, message));
 }
