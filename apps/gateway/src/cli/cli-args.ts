@@ -25,7 +25,8 @@ export function parseCommand(args: readonly string[], options: Options, position
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // Duck-typed: node:util's errors come from another realm under Jest.
+    throw new UsageError(typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error));
   }
   const { json, help, ...values } = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const result = { values, positionals: parsed.positionals, json: json === true, help: help === true };

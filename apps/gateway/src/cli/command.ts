@@ -23,9 +23,10 @@ export function group(name: string, summary: string, subcommands: Record<string,
     usage,
     async run(ctx, args) {
       const [which, ...rest] = args;
-      if (which === undefined || which === "--help" || which === "-h" || which === "help") {
+      if (which === undefined) throw new UsageError(`missing a subcommand: ${Object.keys(subcommands).join(", ")}\n${usage}`);
+      if (which === "--help" || which === "-h" || which === "help") {
         ctx.io.out(`${usage}\n`);
-        return which === undefined ? 2 : 0;
+        return 0;
       }
       const sub = subcommands[which];
       if (sub === undefined) throw new UsageError(`unknown command "${name} ${which}"; expected one of: ${Object.keys(subcommands).join(", ")}\n${usage}`);
