@@ -2,8 +2,6 @@ export {
   createRelay,
   RELAY_DEFAULTS,
   RELAY_PARTITIONS,
-  relayMemberId,
-  shareOf,
   SOLE_RELAY,
   type Relay,
   type RelayDeps,
@@ -13,3 +11,4 @@ export {
 } from "./relay";
 export { serverEmitter, type RelayEmitter } from "./emitter";
 export { createRetentionWorker, type RetentionWorkerOptions } from "./retention";
+export { relayMemberId, shareOf } from "./membership";

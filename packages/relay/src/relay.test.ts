@@ -1,6 +1,7 @@
 import { MAX_EVENT_DATA_DEPTH, QUARANTINED_TYPE } from "@roomcast/protocol";
 import pino from "pino";
-import { createRelay, RELAY_PARTITIONS, shareOf, type RelayHooks } from "./relay";
+import { shareOf } from "./membership";
+import { createRelay, RELAY_PARTITIONS, type RelayHooks } from "./relay";
 import { createFakeEmitter, createFakeOutbox, type FakeEmitter, type FakeOutbox } from "./testing/fake-outbox";
 
 const logger = pino({ level: "silent" });

@@ -29,12 +29,13 @@
  * Wake-up: LISTEN/NOTIFY through `outbox.listen`, with a poll every `pollIntervalMs`, so a
  * lost notification (or a lost LISTEN connection) delays an event by at most that much.
  */
-import { randomBytes } from "node:crypto";
 import { RELAY_PARTITIONS, type PendingEvent, type RelayOutbox, type RelayRound } from "@roomcast/db";
 import type { EventEnvelope } from "@roomcast/protocol";
 import type { Logger } from "pino";
 import type { RelayEmitter } from "./emitter";
+import { shareOf } from "./membership";
 import { buildEnvelope, placeholderFor } from "./pending-envelope";
+import { bounded, definedOnly, errorMessage, sleep } from "./timing";
 import { createWakeup } from "./wakeup";
 
 export { RELAY_PARTITIONS };
@@ -103,21 +104,6 @@ export interface RelayDeps {
   emitter: RelayEmitter;
   logger: Logger;
   hooks?: RelayHooks;
-}
-
-/** A member id for one relay process: its node id and a random suffix (a restart is a new member). */
-export function relayMemberId(nodeId: string): string {
-  return `${nodeId}-${randomBytes(4).toString("hex")}`;
-}
-
-/** The partitions member `me` owns among `members` (sorted ids): p with p % n = index. */
-export function shareOf(members: readonly string[], me: string, partitions = RELAY_PARTITIONS): number[] {
-  const index = members.indexOf(me);
-  const n = members.length;
-  if (index < 0) return [];
-  const share: number[] = [];
-  for (let p = index; p < partitions; p += n) share.push(p);
-  return share;
 }
 
 export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
@@ -246,32 +232,4 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
   }
 
   return { run, round };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

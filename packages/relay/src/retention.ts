@@ -8,7 +8,7 @@
  */
 import { deleteExpiredEvents, deleteExpiredKeys, type Db } from "@roomcast/db";
 import type { Logger } from "pino";
-import { sleep } from "./relay";
+import { sleep } from "./timing";
 
 export interface RetentionWorkerOptions {
   retentionMs: number;
