@@ -27,8 +27,7 @@ import {
 } from "@roomcast/protocol";
 import { io } from "socket.io-client";
 import pino from "pino";
-import { collect, connected, connectOutcome, openSocket, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { collect, connected, connectOutcome, openSocket, request, type TestSocket, until } from "@roomcast/gateway/testing";
 import { ACME, startChatStack, type ChatStack } from "./chat-stack";
 
 jest.setTimeout(60_000);

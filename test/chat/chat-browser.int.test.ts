@@ -29,8 +29,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { signToken } from "../../apps/gateway/src/auth/sign-token";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { signToken, until } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(180_000);

@@ -6,8 +6,7 @@
 import { seedTenant } from "@roomcast/chat";
 import type { Config } from "@roomcast/config";
 import type { Db } from "@roomcast/db";
-import type { TokenRequest } from "../../apps/gateway/src/auth/sign-token";
-import type { Gateway } from "../../apps/gateway/src/gateway";
+import type { Gateway, TokenRequest } from "@roomcast/gateway/testing";
 import { startStack } from "../support/stack";
 
 export const ACME = {

@@ -9,7 +9,7 @@ import { createDb } from "@roomcast/db";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import { randomBytes } from "node:crypto";
 import { chromium, type Browser } from "playwright-core";
-import { connectOutcome, openSocket } from "../../apps/gateway/src/testing/clients";
+import { connectOutcome, openSocket } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(60_000);

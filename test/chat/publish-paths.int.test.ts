@@ -11,8 +11,7 @@
  * disconnected, the token refused afterwards.
  */
 import { CHAT_MESSAGE, CHAT_SESSION_UPDATED, type ChatMessageView, type ChatSessionView, type SystemNotice } from "@roomcast/protocol";
-import { connected, connectOutcome, openSocket, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
-import { waitFor } from "../../apps/gateway/src/testing/wait";
+import { connected, connectOutcome, openSocket, request, type TestSocket, waitFor } from "@roomcast/gateway/testing";
 import { ACME, startChatStack, type ChatStack } from "./chat-stack";
 
 jest.setTimeout(60_000);

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_TEST_SERVER_URL } from "@roomcast/db/testing";
 import pg from "pg";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 import { httpStatus } from "../../scripts/cluster/readiness";
 import { startCluster, type ClusterEvent } from "../../scripts/cluster/start-cluster";
 

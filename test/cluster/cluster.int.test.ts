@@ -17,9 +17,7 @@ import { Agent } from "node:http";
 import { loadConfig } from "@roomcast/config";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import type { EventEnvelope, Role } from "@roomcast/protocol";
-import { signToken } from "../../apps/gateway/src/auth/sign-token";
-import { collect, connectOutcome, openSocket, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { collect, connectOutcome, openSocket, request, signToken, type TestSocket, until } from "@roomcast/gateway/testing";
 import { httpStatus } from "../../scripts/cluster/readiness";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 

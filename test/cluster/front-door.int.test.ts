@@ -18,8 +18,7 @@ import path from "node:path";
 import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { deliveries, openClients, startPublisher, type ClientLoad, type ClientSpec } from "../../bench/front-door-load";
-import type { ClusterStatus } from "../../apps/gateway/src/ops/cluster-status";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { type ClusterStatus, until } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(120_000);

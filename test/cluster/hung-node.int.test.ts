@@ -22,9 +22,7 @@ import type { EventEnvelope, Role } from "@roomcast/protocol";
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import { io } from "socket.io-client";
-import { signToken } from "../../apps/gateway/src/auth/sign-token";
-import type { ClusterStatus } from "../../apps/gateway/src/ops/cluster-status";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { type ClusterStatus, signToken, until } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster, type GatewayHandle } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(120_000);

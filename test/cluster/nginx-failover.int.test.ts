@@ -19,7 +19,7 @@
  *   keep answering.
  */
 import type { Socket } from "node:net";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 import { accessLines, fakeUpstreams, send, sourceFor, startFront, UPGRADE_HEADERS, WEBSOCKET_OPEN, type FakeUpstream, type Front, type Seen } from "./nginx-testing";
 
 jest.setTimeout(60_000);

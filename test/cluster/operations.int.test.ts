@@ -24,10 +24,7 @@ import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
-import { signToken } from "../../apps/gateway/src/auth/sign-token";
-import type { ClusterStatus } from "../../apps/gateway/src/ops/cluster-status";
-import { connectOutcome, openSocket, type TestSocket } from "../../apps/gateway/src/testing/clients";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { type ClusterStatus, connectOutcome, openSocket, signToken, type TestSocket, until } from "@roomcast/gateway/testing";
 import { REPO_ROOT, startCluster, type Cluster, type GatewayHandle } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(180_000);

@@ -3,8 +3,7 @@
  * embedded PGlite in a data folder (migrated at start-up) and the relay in-process. The
  * catch-up scenario through the HTTP publish API, then a clean SIGTERM.
  */
-import { signToken } from "../../apps/gateway/src/auth/sign-token";
-import { TEST_SECRET } from "../../apps/gateway/src/testing/harness";
+import { signToken, TEST_SECRET } from "@roomcast/gateway/testing";
 import { loadConfig } from "@roomcast/config";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,9 +4,7 @@
  * nothing; after the holder is SIGKILLed the next start takes its lock over and every
  * acknowledged event is still there; a clean stop releases the lock.
  */
-import { signToken } from "../../apps/gateway/src/auth/sign-token";
-import { TEST_SECRET } from "../../apps/gateway/src/testing/harness";
-import { waitFor } from "../../apps/gateway/src/testing/wait";
+import { signToken, TEST_SECRET, waitFor } from "@roomcast/gateway/testing";
 import { loadConfig } from "@roomcast/config";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";

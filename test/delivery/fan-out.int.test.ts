@@ -8,7 +8,7 @@
  */
 import { publishMany } from "@roomcast/db";
 import { Redis } from "ioredis";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 import { holdableClient, recordInto } from "../support/sdk";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";

@@ -4,7 +4,7 @@
  * interval plus the time of one round.
  */
 import { publish } from "@roomcast/db";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 import { holdableClient, recordInto } from "../support/sdk";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";

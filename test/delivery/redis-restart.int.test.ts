@@ -4,7 +4,7 @@
  * quiet afterwards, where no later event would reveal a gap (the gateway tells its
  * sockets to resync when its Redis subscriber returns).
  */
-import { ownedRedis, type OwnedRedis } from "../../apps/gateway/src/testing/redis-server";
+import { ownedRedis, type OwnedRedis } from "@roomcast/gateway/testing";
 import { holdableClient, recordInto } from "../support/sdk";
 import { chatEvent, publishCount } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";

@@ -4,7 +4,7 @@
  * see every event once, in order.
  */
 import { publishMany } from "@roomcast/db";
-import { until, waitFor } from "../../apps/gateway/src/testing/wait";
+import { until, waitFor } from "@roomcast/gateway/testing";
 import { holdableClient, recordInto } from "../support/sdk";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";

@@ -4,8 +4,7 @@
  * exactly the missed events.
  */
 import { deleteExpiredEvents } from "@roomcast/db";
-import { connected, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { connected, request, type TestSocket, until } from "@roomcast/gateway/testing";
 import { chatEvent, publishCount } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";
 

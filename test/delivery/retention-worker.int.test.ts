@@ -5,7 +5,7 @@
 import { claimKey, publishMany } from "@roomcast/db";
 import { createRetentionWorker } from "@roomcast/relay-core";
 import pino from "pino";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";
 

@@ -7,7 +7,7 @@
  */
 import { publishMany, type Db } from "@roomcast/db";
 import { randomInt } from "node:crypto";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 import { holdableClient, recordInto, type AppRecorder } from "../support/sdk";
 import { chatEvent } from "../support/produce";
 import { startStack, type Stack } from "../support/stack";

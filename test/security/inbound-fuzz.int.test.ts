@@ -17,8 +17,7 @@ import type { Server } from "node:http";
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import { io as connectAdmin, type Socket } from "socket.io-client";
-import { connected, request, type TestSocket } from "../../apps/gateway/src/testing/clients";
-import { until, waitFor } from "../../apps/gateway/src/testing/wait";
+import { connected, request, type TestSocket, until, waitFor } from "@roomcast/gateway/testing";
 import { ackOf, eventFrame, openPolling, openRawSocket, openRawWs, type RawWsSession } from "../support/raw-engine";
 import { startStack, type Stack } from "../support/stack";
 

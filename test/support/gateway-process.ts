@@ -5,8 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { freePort } from "../../apps/gateway/src/testing/redis-server";
-import { until, waitFor } from "../../apps/gateway/src/testing/wait";
+import { freePort, until, waitFor } from "@roomcast/gateway/testing";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 

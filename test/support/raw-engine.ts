@@ -4,7 +4,7 @@
  * session that POSTs arbitrary bodies. Every wait is bounded.
  */
 import WebSocket from "ws";
-import { waitFor } from "../../apps/gateway/src/testing/wait";
+import { waitFor } from "@roomcast/gateway/testing";
 
 export interface RawWsSession {
   ws: WebSocket;

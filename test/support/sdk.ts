@@ -6,7 +6,7 @@
 import { createClient, type RoomcastClient, type SocketFactory } from "@roomcast/client";
 import type { EventEnvelope, SubscribeRequest } from "@roomcast/protocol";
 import { io } from "socket.io-client";
-import { until } from "../../apps/gateway/src/testing/wait";
+import { until } from "@roomcast/gateway/testing";
 
 export interface HoldableClient {
   client: RoomcastClient;

@@ -12,10 +12,7 @@ import { createRelay, relayMemberId, serverEmitter, type RelayOptions } from "@r
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pino from "pino";
-import { signToken, type TokenRequest } from "../../apps/gateway/src/auth/sign-token";
-import { createDbStreamStore } from "../../apps/gateway/src/db-stream-store";
-import { createGateway, type Gateway } from "../../apps/gateway/src/gateway";
-import { deleteKeys, TEST_REDIS_URL, TEST_SECRET, uniquePrefix } from "../../apps/gateway/src/testing/harness";
+import { createDbStreamStore, createGateway, deleteKeys, type Gateway, signToken, TEST_REDIS_URL, TEST_SECRET, type TokenRequest, uniquePrefix } from "@roomcast/gateway/testing";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 

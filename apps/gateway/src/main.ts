@@ -9,11 +9,11 @@ import path from "node:path";
 import { createAnalyticsJob, seedDemo } from "@roomcast/chat";
 import { createRedisClients } from "@roomcast/cluster";
 import { ConfigError, loadConfig } from "@roomcast/config";
-import { createDb, DataDirLockedError, createRelayOutbox, migrate, outboxBacklog } from "@roomcast/db";
+import { createDb, DataDirLockedError, createRelayOutbox, migrate, outboxBacklog, pendingMigrations } from "@roomcast/db";
 import { createLogger } from "@roomcast/ops";
 import { createRelay, createRetentionWorker, relayMemberId, serverEmitter, SOLE_RELAY } from "@roomcast/relay-core";
 import { countActiveUsers } from "./chat/active-users";
-import { bundleWebAssets } from "./chat/web-assets";
+import { loadBuiltWebAssets, webAssetMap } from "./chat/web-assets";
 import { createDbStreamStore } from "./db-stream-store";
 import { createGateway } from "./gateway";
 
@@ -22,19 +22,25 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, config.nodeId);
   for (const warning of warnings) logger.warn(warning);
 
-  if (config.database.kind === "pglite") {
-    mkdirSync(config.database.dataDir, { recursive: true });
+  const target = config.database.kind === "pglite" ? { pgliteDir: config.database.dataDir, logger } : { databaseUrl: config.database.url, logger };
+  if (config.database.kind === "pglite") mkdirSync(config.database.dataDir, { recursive: true });
+  let db = await createDb(target);
+  // Embedded: migrated at start-up. The migrator (a second process, about a second) runs
+  // only when a migration is pending, so a restart on an existing folder opens it once.
+  if (config.database.kind === "pglite" && (await pendingMigrations(db.prisma)).length > 0) {
+    await db.close();
     const { applied } = await migrate({ pgliteDir: config.database.dataDir });
-    if (applied.length > 0) logger.info({ applied }, "migrations applied");
+    logger.info({ applied }, "migrations applied");
+    db = await createDb(target);
   }
-  const db = await createDb(
-    config.database.kind === "pglite" ? { pgliteDir: config.database.dataDir, logger } : { databaseUrl: config.database.url, logger },
-  );
   const redis = config.redis === undefined ? undefined : createRedisClients(config.redis, logger);
   const store = createDbStreamStore(db, { replayLimit: config.replayLimit });
   if (config.chat.demoSeed) await seedDemo(db);
-  // The widget and console, bundled in memory from apps/widget's sources (chat/web-assets.ts).
-  const assets = await bundleWebAssets(path.resolve(__dirname, "../../widget/src"));
+  // The widget and console (chat/web-assets.ts). Compiled (npm run build): the bundles the build
+  // wrote beside this file, nothing bundled now. From the sources (npm start): bundled now, in memory.
+  const assets = __filename.endsWith(".ts")
+    ? webAssetMap(await (await import("./chat/web-bundle")).bundleWebAssets(path.resolve(__dirname, "../../widget/src")))
+    : loadBuiltWebAssets(path.join(__dirname, "web"));
   const gateway = createGateway({ config, logger, store, redis, backlog: () => outboxBacklog(db.prisma), processMetrics: true, chat: { db, assets } });
 
   const workers = new AbortController();

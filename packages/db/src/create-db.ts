@@ -12,9 +12,7 @@
  * or on the PGlite instance. On PostgreSQL a lost listen connection is reported through
  * `onError` and not reopened: the caller (the relay) reconnects, and polls meanwhile.
  */
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { silentLogger, type Logger } from "./logger";
@@ -106,6 +104,8 @@ function createPostgresDb(databaseUrl: string, poolSize: number, logger: Logger)
 }
 
 async function createPgliteDb(dataDir: string): Promise<Db> {
+  // Loaded here only: a gateway or relay on PostgreSQL never loads PGlite (about 7 MB of its memory).
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
   // One process per folder (pglite-lock.ts): a second opener is refused, a dead one's lock taken over.
   const lock = lockPgliteDir(dataDir);
   const pglite = await PGlite.create(dataDir).catch((error: unknown) => {

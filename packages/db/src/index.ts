@@ -8,6 +8,7 @@ export type { DbClient, DbTransaction } from "./db-client";
 export { Prisma, PrismaClient } from "./generated/prisma/client";
 export type { Tenant, Stream, StreamCursor, OutboxEvent, OutboxPending, RelayMember } from "./generated/prisma/client";
 export { migrate, type MigrateOptions, type MigrateResult, type MigrateTarget } from "./migrate/migrate";
+export { pendingMigrations } from "./migrate/pending-migrations";
 export { silentLogger, type Logger } from "./logger";
 export { DataDirLockedError, lockPgliteDir, type DataDirLock } from "./pglite-lock";
 export { OUTBOX_CHANNEL } from "./notify-channel";

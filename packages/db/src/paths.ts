@@ -5,6 +5,11 @@
  */
 import path from "node:path";
 
-export const PRISMA_DIR = path.resolve(__dirname, "../../../prisma");
+/**
+ * packages/db itself, found by its package name rather than `__dirname`: compiled, this
+ * module is inlined into an app's bundle (npm run build), whose folder is elsewhere.
+ */
+export const DB_PACKAGE_DIR = path.dirname(require.resolve("@roomcast/db/package.json"));
+export const PRISMA_DIR = path.resolve(DB_PACKAGE_DIR, "../../prisma");
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");

@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { DB_PACKAGE_DIR } from "../paths";
 import { lockPgliteDir } from "../pglite-lock";
 
 export type MigrateTarget = { databaseUrl: string } | { pgliteDir: string };
@@ -25,13 +26,20 @@ export interface MigrateResult {
   applied: string[];
 }
 
-export const MIGRATE_CLI = path.join(__dirname, "migrate-cli.ts");
+/**
+ * Run from the TypeScript sources (tsx, Jest), the migrator is migrate-cli.ts through tsx;
+ * compiled (this module inlined in an app's bundle by `npm run build`), it is the
+ * migrator's own bundle, packages/db/dist/migrate-cli.js, and tsx (a dev dependency) is
+ * not needed.
+ */
+const FROM_SOURCES = __filename.endsWith(".ts");
+export const MIGRATE_CLI = FROM_SOURCES ? path.join(__dirname, "migrate-cli.ts") : path.join(DB_PACKAGE_DIR, "dist", "migrate-cli.js");
 
 /** The Node arguments that run the migrator; exported for scripts and docs. */
 export function migratorArgs(target: MigrateTarget): string[] {
-  const tsx = pathToFileURL(require.resolve("tsx")).href;
+  const loader = FROM_SOURCES ? ["--import", pathToFileURL(require.resolve("tsx")).href] : [];
   const where = "databaseUrl" in target ? ["--database-url", target.databaseUrl] : ["--pglite-dir", target.pgliteDir];
-  return ["--experimental-wasm-modules", "--disable-warning=ExperimentalWarning", "--import", tsx, MIGRATE_CLI, "deploy", ...where];
+  return ["--experimental-wasm-modules", "--disable-warning=ExperimentalWarning", ...loader, MIGRATE_CLI, "deploy", ...where];
 }
 
 export function migrate(target: MigrateTarget, options: MigrateOptions = {}): Promise<MigrateResult> {

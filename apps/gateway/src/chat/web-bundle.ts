@@ -1,0 +1,86 @@
+/**
+ * The one recipe for the browser bundles the gateway serves: esbuild bundles the widget and
+ * console entry points of apps/widget (and their imports: the SDK, the protocol) into
+ * minified IIFE scripts with content-hashed names, and the pages load them by those names.
+ *
+ * Two callers, one output: `npm run build` writes it to a folder with `writeWebAssets`
+ * (the compiled gateway serves that folder, web-assets.ts `loadBuiltWebAssets`); the
+ * gateway run from its TypeScript sources (`npm start`) calls `bundleWebAssets` at
+ * start-up and keeps the result in memory, so a fresh clone needs nothing but `npm
+ * install`, and an edit to the widget shows on the next start. esbuild is a development
+ * dependency: only those two paths load this module (main.ts imports it lazily).
+ *
+ * A script is served twice: under its hashed name, cached for a year (the name changes
+ * with the content), and under its stable name (`/widget.js`, the URL customers embed),
+ * revalidated on every load.
+ */
+import { build } from "esbuild";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { WEB_MANIFEST, type BuiltWebAsset, type WebAssetManifest } from "./web-assets";
+
+/** Entry points (files of apps/widget/src) by bundle name; a new browser bundle is one line here. */
+const SCRIPTS = { widget: "widget.ts", console: "console.ts" } as const;
+/** Pages (files of apps/widget/src) by route; `src="/<name>.js"` in a page is rewritten to the hashed name. */
+const PAGES = { "/console": "console.html", "/demo": "demo.html" } as const;
+/** Scripts other sites load (cross-origin `<script>`): served with `Access-Control-Allow-Origin: *`. */
+const EMBEDDED = new Set<string>(["widget"]);
+
+const JS = "text/javascript; charset=utf-8";
+const HTML = "text/html; charset=utf-8";
+
+/** Bundles the browser sources in `sourceDir` (apps/widget/src) into memory. */
+export async function bundleWebAssets(sourceDir: string): Promise<BuiltWebAsset[]> {
+  const result = await build({
+    entryPoints: Object.fromEntries(Object.entries(SCRIPTS).map(([name, file]) => [name, path.join(sourceDir, file)])),
+    entryNames: "[name].[hash]",
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    minify: true,
+    outdir: "/assets",
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  const assets: BuiltWebAsset[] = [];
+  const hashed = new Map<string, string>();
+  for (const file of result.outputFiles) {
+    // `<name>.<hash>.js`: bundle names have no dot.
+    const name = path.basename(file.path).split(".")[0] ?? "";
+    if (!(name in SCRIPTS)) throw new Error(`esbuild wrote ${file.path}, which is no entry point`);
+    const route = `/assets/${path.basename(file.path)}`;
+    hashed.set(name, route);
+    const crossOrigin = EMBEDDED.has(name);
+    assets.push({ route, type: JS, immutable: true, crossOrigin, body: file.text });
+    assets.push({ route: `/${name}.js`, type: JS, immutable: false, crossOrigin, body: file.text });
+  }
+  for (const [route, file] of Object.entries(PAGES)) {
+    const html = readFileSync(path.join(sourceDir, file), "utf8").replace(/src="\/([a-z-]+)\.js"/g, (whole, name: string) => {
+      const target = hashed.get(name);
+      return target === undefined ? whole : `src="${target}"`;
+    });
+    assets.push({ route, type: HTML, immutable: false, crossOrigin: false, body: html });
+  }
+  return assets;
+}
+
+/**
+ * Writes the bundles of `sourceDir` to `outDir` (emptied first): one file per asset and
+ * `manifest.json` naming each file's route and headers. Returns the manifest.
+ */
+export async function writeWebAssets(sourceDir: string, outDir: string): Promise<WebAssetManifest> {
+  const assets = await bundleWebAssets(sourceDir);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const manifest: WebAssetManifest = { assets: [] };
+  for (const { body, ...asset } of assets) {
+    // One file per route: /widget.js and its hashed twin are two small files, not a link (the image copies plain files).
+    const file = asset.route.slice(1).replaceAll("/", "__") + (asset.type === HTML ? ".html" : "");
+    writeFileSync(path.join(outDir, file), body);
+    manifest.assets.push({ ...asset, file });
+  }
+  writeFileSync(path.join(outDir, WEB_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
