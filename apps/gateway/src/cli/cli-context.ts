@@ -20,7 +20,8 @@ const PING_TIMEOUT_MS = 10_000;
 
 export interface CliContext {
   io: CliIo;
-  config(): LoadedConfig;
+  /** The config; its warnings go to stderr once (the database commands leave them out: they are about tokens and the Admin UI). */
+  config(options?: { warn?: boolean }): LoadedConfig;
   /** Opens the configured database and runs `use` with the use cases; closes it after. */
   withManagement<T>(use: (m: Management, actor: Actor) => Promise<T>): Promise<T>;
   /** Prints `human()` as text, or `value` as one JSON document with --json. */
@@ -29,15 +30,20 @@ export interface CliContext {
 
 export function createCliContext(io: CliIo): CliContext {
   let loaded: LoadedConfig | undefined;
-  const config = (): LoadedConfig => {
-    if (loaded !== undefined) return loaded;
-    try {
-      loaded = loadConfig(io.env);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(error.message);
-      throw error;
+  let warned = false;
+  const config = (options: { warn?: boolean } = {}): LoadedConfig => {
+    if (loaded === undefined) {
+      try {
+        loaded = loadConfig(io.env);
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(error.message);
+        throw error;
+      }
     }
-    for (const warning of loaded.warnings) io.err(`warning: ${warning}\n`);
+    if (options.warn !== false && !warned) {
+      warned = true;
+      for (const warning of loaded.warnings) io.err(`warning: ${warning}\n`);
+    }
     return loaded;
   };
   const auditLogger = (): Logger => pino({ base: { cli: "roomcast" }, level: "info" }, pino.destination({ fd: 2, sync: true }));
@@ -46,7 +52,7 @@ export function createCliContext(io: CliIo): CliContext {
     io,
     config,
     async withManagement(use) {
-      const db = await openDatabase(config().config.database);
+      const db = await openDatabase(config({ warn: false }).config.database);
       try {
         const management = createManagement({ db, logger: auditLogger() });
         return await use(management, { kind: "cli", user: io.user });

@@ -15,7 +15,7 @@ export const checkConfigCommand: Command = {
   async run(ctx, args) {
     const parsed = parseOrHelp(ctx, USAGE, args, {}, { min: 0, max: 0, names: "" });
     if (parsed === undefined) return 0;
-    const { config, warnings } = ctx.config();
+    const { config, warnings } = ctx.config({ warn: !parsed.json });
     const summary = {
       ok: true,
       env: config.env,

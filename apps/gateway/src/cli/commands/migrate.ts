@@ -18,7 +18,7 @@ export const migrateCommand: Command = {
   async run(ctx, args) {
     const parsed = parseOrHelp(ctx, USAGE, args, {}, { min: 0, max: 0, names: "" });
     if (parsed === undefined) return 0;
-    const { database } = ctx.config().config;
+    const { database } = ctx.config({ warn: false }).config;
     if (database.kind === "pglite") mkdirSync(database.dataDir, { recursive: true });
     const where = database.kind === "pglite" ? `embedded database ${database.dataDir}` : redactUrl(database.url);
     let applied: string[];
