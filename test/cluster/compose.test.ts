@@ -9,6 +9,7 @@ import path from "node:path";
 import { envSchema } from "@roomcast/config";
 import { parse } from "yaml";
 import { z } from "zod";
+import { buildPlan } from "../../scripts/build/targets";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -45,11 +46,16 @@ describe("docker-compose.yml", () => {
     expect(Object.keys(compose.services).sort()).toEqual(["gateway", "migrate", "nginx", "postgres", "redis", "relay"]);
   });
 
-  it("checks health of postgres, redis, gateway and nginx", () => {
+  it("checks health of postgres, redis, gateway, relay and nginx", () => {
     expect(svc("postgres").healthcheck?.test).toEqual(expect.arrayContaining(["pg_isready"]));
     expect(svc("redis").healthcheck?.test).toEqual(["CMD", "redis-cli", "ping"]);
     expect(svc("gateway").healthcheck?.test.join(" ")).toContain("http://127.0.0.1:3000/readyz");
     expect(svc("nginx").healthcheck?.test.join(" ")).toContain("/healthz");
+    // The relay has no HTTP API: its health is its metrics port answering.
+    const relayEnv = svc("relay").environment ?? {};
+    expect(relayEnv.ROOMCAST_METRICS_PORT).toMatch(/^\d+$/);
+    expect(svc("relay").healthcheck?.test.join(" ")).toContain(`http://127.0.0.1:${relayEnv.ROOMCAST_METRICS_PORT}/metrics`);
+    expect(svc("relay").expose).toEqual([relayEnv.ROOMCAST_METRICS_PORT]);
   });
 
   it("orders start-up with depends_on conditions", () => {
@@ -63,20 +69,23 @@ describe("docker-compose.yml", () => {
     expect(svc("nginx").depends_on).toEqual({ gateway: { condition: "service_healthy" } });
   });
 
-  it("runs the tsx mains of this repository, built from the Dockerfile", () => {
-    const files: Record<string, string> = {
-      gateway: "apps/gateway/src/main.ts",
-      relay: "apps/relay/src/main.ts",
-      migrate: "packages/db/src/migrate/migrate-cli.ts",
+  it("runs the compiled mains that npm run build writes, with plain node", () => {
+    const plan = buildPlan(ROOT);
+    const commands: Record<string, string[]> = {
+      gateway: ["node", "apps/gateway/dist/main.js"],
+      relay: ["node", "apps/relay/dist/main.js"],
+      migrate: ["node", "--experimental-wasm-modules", "--disable-warning=ExperimentalWarning", "packages/db/dist/migrate-cli.js", "deploy"],
     };
-    for (const [name, file] of Object.entries(files)) {
+    for (const [name, command] of Object.entries(commands)) {
       const s = svc(name);
       expect(s.build).toBe(".");
-      expect(s.command?.[0]).toBe("node");
-      expect(s.command).toEqual(expect.arrayContaining(["--import", "tsx", file]));
+      expect(s.command).toEqual(command);
+      expect(s.command).not.toContain("tsx");
+      // Each file is an output of the build, from an entry point that exists.
+      const target = plan.node.find((t) => command.includes(t.outfile));
+      expect(target).toBeDefined();
+      expect(existsSync(path.join(ROOT, target!.entry))).toBe(true);
     }
-    expect(existsSync(path.join(ROOT, files.migrate!))).toBe(true);
-    expect(svc("migrate").command).toEqual(expect.arrayContaining(["--experimental-wasm-modules", "deploy"]));
     expect(svc("migrate").restart).toBe("no");
   });
 
@@ -177,17 +186,38 @@ describe("the front door's limits (docker-compose.yml with nginx/nginx.conf)", (
 describe("Dockerfile", () => {
   const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
   const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)$/gm)].map((m) => m[1]);
+  const stage = (name: string): string => {
+    const start = dockerfile.indexOf(` AS ${name}\n`);
+    const next = dockerfile.indexOf("\nFROM ", start);
+    return dockerfile.slice(start, next === -1 ? undefined : next);
+  };
 
-  it("builds in stages and runs as a non-root user", () => {
-    expect(stages).toEqual(["manifests", "deps", "runtime"]);
-    expect(dockerfile).toMatch(/RUN npm ci\b/);
-    const runtime = dockerfile.slice(dockerfile.indexOf("AS runtime"));
+  it("builds in stages and runs the compiled gateway as a non-root user", () => {
+    expect(stages).toEqual(["manifests", "build", "prod-deps", "runtime"]);
+    expect(stage("build")).toMatch(/^RUN npm ci\b/m);
+    expect(stage("build")).toMatch(/^RUN npm run build$/m);
+    const runtime = stage("runtime");
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toMatch(/^CMD \["node", "--import", "tsx", "apps\/gateway\/src\/main\.ts"\]$/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(runtime).toMatch(/^CMD \["node", "apps\/gateway\/dist\/main\.js"\]$/m);
   });
 
-  it("keeps secrets, local state and installed modules out of the build context", () => {
+  it("gives the final stage production dependencies only, and the build's output", () => {
+    expect(stage("prod-deps")).toMatch(/^RUN npm ci --omit=dev --omit=optional\b/m);
+    expect(stage("prod-deps")).toMatch(/^COPY --from=manifests /m);
+    const runtime = stage("runtime");
+    // node_modules comes from prod-deps alone: nothing is installed or copied from the build stage but dist/ folders.
+    expect(runtime).not.toMatch(/npm (ci|install)/);
+    expect(runtime).toMatch(/^COPY --from=prod-deps \/app \.\/$/m);
+    const fromBuild = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1]);
+    expect(fromBuild.filter((copied) => copied.includes("node_modules"))).toEqual([]);
+    expect(fromBuild).toEqual(expect.arrayContaining([...buildPlan(ROOT).outDirs, "prisma", "apps/gateway/bin"]));
+    // The operator CLI is on the PATH.
+    expect(runtime).toMatch(/ln -s \/app\/apps\/gateway\/bin\/roomcast\.js \/usr\/local\/bin\/roomcast/);
+  });
+
+  it("keeps secrets, local state, installed modules and local builds out of the build context", () => {
     const ignored = readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n");
-    expect(ignored).toEqual(expect.arrayContaining([".env", ".git", "**/node_modules", ".data"]));
+    expect(ignored).toEqual(expect.arrayContaining([".env", ".git", "**/node_modules", ".data", "**/dist"]));
   });
 });
