@@ -209,7 +209,7 @@ describe("Dockerfile", () => {
     // node_modules comes from prod-deps alone: nothing is installed or copied from the build stage but dist/ folders.
     expect(runtime).not.toMatch(/npm (ci|install)/);
     expect(runtime).toMatch(/^COPY --from=prod-deps \/app \.\/$/m);
-    const fromBuild = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1]);
+    const fromBuild = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1] ?? "");
     expect(fromBuild.filter((copied) => copied.includes("node_modules"))).toEqual([]);
     expect(fromBuild).toEqual(expect.arrayContaining([...buildPlan(ROOT).outDirs, "prisma", "apps/gateway/bin"]));
     // The operator CLI is on the PATH.

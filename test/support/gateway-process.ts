@@ -16,9 +16,11 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startGatewayProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<GatewayProcess> {
+/** `compiled`: run what `npm run build` wrote (`node apps/gateway/dist/main.js`, as `npm run start:prod`) instead. */
+export async function startGatewayProcess(env: Record<string, string>, readyTimeoutMs = 60_000, options: { compiled?: boolean } = {}): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/gateway/src/main.ts")], {
+  const args = options.compiled === true ? [path.join(REPO_ROOT, "apps/gateway/dist/main.js")] : ["--import", "tsx", path.join(REPO_ROOT, "apps/gateway/src/main.ts")];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
