@@ -63,11 +63,13 @@ const NO_USER_HASH = "$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidin
 
 /**
  * A user whose email and password match, or null (the same answer for an unknown email, a
- * wrong password, a disabled user and one who has no password yet). Emails match without
- * regard to case.
+ * wrong password, a disabled user and one who has no password yet). An email matches as
+ * typed or in lower case.
  */
 export async function verifyUser(db: Db, tenant: string, email: string, password: string): Promise<{ id: string; name: string; role: "agent" | "admin" } | null> {
-  const user = await db.prisma.user.findFirst({ where: { tenantId: tenant, email: { equals: email, mode: "insensitive" } } });
+  // Exact, or in lower case (how the operator CLI and admin API store emails); not ILIKE, whose `_` and `%` are wildcards.
+  const candidates = await db.prisma.user.findMany({ where: { tenantId: tenant, email: { in: [email, email.toLowerCase()] } } });
+  const user = candidates.find((u) => u.email === email) ?? candidates[0] ?? null;
   // Compare against a fixed hash when there is no usable hash, so timing does not reveal which emails exist.
   const hash = user !== null && user.passwordHash.startsWith("$2") ? user.passwordHash : NO_USER_HASH;
   const ok = await bcrypt.compare(password, hash);
