@@ -40,7 +40,9 @@ RUN npm ci --omit=dev --omit=optional --workspaces --ignore-scripts --no-audit -
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production
+# The commit `roomcast_build_info` reports: docker build --build-arg ROOMCAST_BUILD_COMMIT=$(git rev-parse --short HEAD) .
+ARG ROOMCAST_BUILD_COMMIT=unknown
+ENV NODE_ENV=production ROOMCAST_BUILD_COMMIT=${ROOMCAST_BUILD_COMMIT}
 WORKDIR /app
 COPY --from=prod-deps /app ./
 COPY --from=build /app/prisma ./prisma

@@ -198,7 +198,7 @@ describe("Dockerfile", () => {
     expect(stage("build")).toMatch(/^RUN npm run build$/m);
     const runtime = stage("runtime");
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production ROOMCAST_BUILD_COMMIT=\$\{ROOMCAST_BUILD_COMMIT\}$/m);
     expect(runtime).toMatch(/^CMD \["node", "apps\/gateway\/dist\/main\.js"\]$/m);
   });
 
