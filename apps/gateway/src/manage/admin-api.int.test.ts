@@ -176,9 +176,13 @@ describe("admin API", () => {
     expect((await signIn()).status).toBe(401);
   });
 
-  it("keeps POST /api/v1/admin/revoke working for a tenant admin", async () => {
+  it("keeps POST /api/v1/admin/revoke working for a tenant admin; an operator names the tenant", async () => {
     const answer = await api("POST", "/admin/revoke", acmeAdmin(), { user: "agent7" });
     expect(answer).toMatchObject({ status: 200, body: { ok: true, revoked: { kind: "user", tenant: "acme", sub: "agent7" } } });
+    const elsewhere = await api("POST", "/admin/revoke", acmeAdmin(), { user: "agent7", tenant: "globex" });
+    expect([elsewhere.status, elsewhere.body.error?.code]).toEqual([403, "forbidden"]);
+    const byOperator = await api("POST", "/admin/revoke", operator(), { session: "s_9", tenant: "globex" });
+    expect(byOperator).toMatchObject({ status: 200, body: { ok: true, revoked: { kind: "session", tenant: "globex", session: "s_9" } } });
   });
 
   it("wrote one audit line per change naming who, what and the target, and no secret", async () => {
@@ -192,6 +196,8 @@ describe("admin API", () => {
       ["user.disable", OPERATOR_TENANT, expect.objectContaining({ tenant: "globex", email: "gina@globex.test" })],
       ["user.enable", OPERATOR_TENANT, expect.objectContaining({ tenant: "globex" })],
       ["user.set-password", OPERATOR_TENANT, expect.objectContaining({ tenant: "globex" })],
+      ["auth.revoke", "acme", { tenant: "acme", user: "agent7" }],
+      ["auth.revoke", OPERATOR_TENANT, { tenant: "globex", session: "s_9" }],
     ]);
     expect(audits()[0]).toMatchObject({ actor: { kind: "token", sub: "ops", role: "admin" }, changes: { allowedOrigins: ["https://shop.acme.test"], keyHint: expect.stringMatching(/^wk_.{4}…$/) } });
     const keys = (await db.prisma.tenant.findMany()).map((t) => t.widgetKey);
