@@ -5,7 +5,7 @@ const who = (role: Role, extra: Partial<Principal> = {}): Principal => ({ sub: "
 const visitor = who("visitor", { sub: "v1", session: "s1" });
 
 describe("policy", () => {
-  it.each<[string, Principal, Action, { channel: "chat" | "notifications" | "analytics" | "documents" | "system"; topic?: string }, boolean]>([
+  it.each<[string, Principal, Action, { channel: "chat" | "notifications" | "analytics" | "documents" | "system" | "changes"; topic?: string }, boolean]>([
     ["visitor joins its own session", visitor, "subscribe", { channel: "chat", topic: "s1" }, true],
     ["visitor joins another session", visitor, "subscribe", { channel: "chat", topic: "s2" }, false],
     ["visitor lists sessions", visitor, "subscribe", { channel: "chat" }, false],
@@ -22,6 +22,14 @@ describe("policy", () => {
     ["document stream without topic", who("admin"), "subscribe", { channel: "documents" }, false],
     ["member follows a document", who("member"), "subscribe", { channel: "documents", topic: "d9" }, true],
     ["agent publishes a system notice", who("agent"), "publish", { channel: "system" }, false],
+    ["member follows a table's changes", who("member"), "subscribe", { channel: "changes", topic: "documents" }, true],
+    ["agent follows a table's changes", who("agent"), "subscribe", { channel: "changes", topic: "documents" }, true],
+    ["admin follows a table's changes", who("admin"), "subscribe", { channel: "changes", topic: "documents" }, true],
+    ["visitor follows a table's changes", visitor, "subscribe", { channel: "changes", topic: "documents" }, false],
+    ["changes without a table", who("admin"), "subscribe", { channel: "changes" }, false],
+    ["member follows the chat sessions table", who("member"), "subscribe", { channel: "changes", topic: "chat_sessions" }, false],
+    ["agent follows the chat sessions table", who("agent"), "subscribe", { channel: "changes", topic: "chat_sessions" }, true],
+    ["service publishes a table change", who("service"), "publish", { channel: "changes", topic: "documents" }, false],
   ])("%s", (_name, principal, action, target, allowed) => {
     expect(authorize(principal, action, target).allowed).toBe(allowed);
   });

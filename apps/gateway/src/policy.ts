@@ -50,7 +50,24 @@ const RULES: Record<Channel, Record<Action, Rule>> = {
     subscribe: () => ALLOW,
     publish: (p) => roleIn(BACKEND, p, "only admins and services publish system notices"),
   },
+  changes: {
+    // A watched table's row changes (topic = the table): the tenant's signed-in users, never
+    // visitors; the support desk's tables to staff only, as on the chat channel.
+    subscribe: (p, topic) => tableChanges(p, topic),
+    // Written by the database's row triggers only (packages/db watchTable).
+    publish: () => deny("table changes are published by the database only"),
+  },
 };
+
+/** Tables of the support desk: what the chat channel keeps from members. */
+const DESK_TABLES: readonly string[] = ["chat_sessions", "chat_messages"];
+
+function tableChanges(p: Principal, topic: string | undefined): Decision {
+  if (topic === undefined) return deny("a changes stream needs a topic (the table)");
+  if (p.role === "visitor") return deny("visitors do not receive table changes");
+  if (p.role === "member" && DESK_TABLES.includes(topic)) return deny("members have no access to support chat");
+  return ALLOW;
+}
 
 function chatSession(p: Principal, topic: string | undefined): Decision {
   if (p.role === "visitor") {

@@ -1,8 +1,9 @@
 /**
  * Channels and roles: the closed vocabularies every part of Roomcast shares.
- * Adding a channel means adding it here and giving it a policy in the gateway.
+ * Adding a channel means adding it here, giving it a policy in the gateway, and a migration
+ * that adds it to outbox_events' channel CHECK constraint.
  */
-export const CHANNELS = ["chat", "notifications", "analytics", "documents", "system"] as const;
+export const CHANNELS = ["chat", "notifications", "analytics", "documents", "system", "changes"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const ROLES = ["visitor", "member", "agent", "admin", "service"] as const;

@@ -2,6 +2,7 @@
  * The typed Socket.IO contract. Both the gateway (`Server<…>`) and the SDK (`Socket<…>`)
  * use these as generics, so an event name or payload shape exists in one place only.
  */
+import type { WhereValue } from "./changes";
 import type { Channel, Role } from "./channels";
 import type { EventEnvelope, SystemNotice } from "./envelope";
 import type { Result } from "./errors";
@@ -77,6 +78,8 @@ export interface SubscriptionFilter {
   /** Only events whose `source` is one of these. */
   sources?: readonly string[] | undefined;
   minPriority?: number | undefined;
+  /** `changes` only: events whose new or old row has every one of these column values. */
+  where?: Readonly<Record<string, WhereValue>> | undefined;
 }
 
 /** When the socket's current token ends and what identifies it (never the token itself). */

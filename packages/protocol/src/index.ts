@@ -5,6 +5,7 @@ export * from "./envelope";
 export * from "./payloads";
 export * from "./events";
 export * from "./filters";
+export * from "./changes";
 export * from "./product";
 export * from "./event-limits";
 export * from "./limits";

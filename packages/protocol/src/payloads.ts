@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { PRIORITY_DEFAULT, PRIORITY_MAX, PRIORITY_MIN, PRIORITY_NAMES, type PriorityName } from "./channels";
+import { whereSchema } from "./changes";
 import { channelSchema, topicSchema } from "./rooms";
 
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -26,8 +27,14 @@ export const subscribeSchema = z
     types: z.array(eventTypeSchema).min(1).max(32).optional(),
     sources: z.array(sourceSchema).min(1).max(32).optional(),
     minPriority: prioritySchema.optional(),
+    /** `changes` only (packages/protocol changes.ts): equality on a few watched columns. */
+    where: whereSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((request) => request.where === undefined || request.channel === "changes", {
+    message: "where is only for the changes channel",
+    path: ["where"],
+  });
 /** What a client sends (priorities may be names). */
 export type SubscribeRequest = z.input<typeof subscribeSchema>;
 

@@ -8,7 +8,8 @@
  *
  * A socket joins one room per stream whatever its filter; the filter is kept in
  * `socket.data.filters` and matched by this node's adapter for live events
- * (@roomcast/cluster withEventFilter) and here for the replay, by the same `passesFilter`.
+ * (@roomcast/cluster withEventFilter) and here for the replay, by the same `passesFilter`
+ * (a `changes` subscription's `where` too: protocol changes.ts).
  */
 import {
   err,
@@ -35,12 +36,13 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
     guarded<SubscribeOk>(logger, "subscribe", ack, async (reply) => {
       const parsed = subscribeSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
-      const { channel, topic, since, types, sources, minPriority } = parsed.data;
+      const { channel, topic, since, types, sources, minPriority, where } = parsed.data;
       const decision = authorize(principal, "subscribe", { channel, topic });
       if (!decision.allowed) return reply(err("forbidden", decision.reason));
 
       const stream = streamName({ tenant: principal.tenant, channel, topic });
-      const filter = types === undefined && sources === undefined && minPriority === undefined ? undefined : { types, sources, minPriority };
+      const filter =
+        types === undefined && sources === undefined && minPriority === undefined && where === undefined ? undefined : { types, sources, minPriority, where };
       const joined = socket.rooms.has(stream);
       const previous = socket.data.filters[stream];
       setFilter(socket, stream, filter);
