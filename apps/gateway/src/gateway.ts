@@ -37,6 +37,7 @@ import { registerPublish } from "./socket/publish";
 import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
 import { createQuotas } from "./limits/quotas";
 import { withTenantBulkhead } from "./limits/tenant-bulkhead";
+import { createPresenceFeature } from "./presence/presence-feature";
 import { createPublishUseCase } from "./publish/publish-use-case";
 import type { GatewayServer, GatewaySocket } from "./socket/socket-types";
 import { registerSubscriptions } from "./socket/subscriptions";
@@ -164,6 +165,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   io.use(quotas.gate);
   ops.attach(io);
   access.attach(io);
+  // Presence and typing: ephemeral, through the adapter and Redis, never the outbox.
+  const presence = createPresenceFeature({ io, config, logger, redis: deps.redis?.cmd });
 
   io.on("connection", (socket) => {
     const { principal } = socket.data;
@@ -181,7 +184,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onDisconnected: () => log.info("disconnected: kept exceeding the event rate after warnings"),
     });
     access.onConnection(socket, log);
-    registerSubscriptions(socket, store, log, (count) => ops.delivery.onReplayed(principal.tenant, count));
+    registerSubscriptions(socket, store, log, (count) => ops.delivery.onReplayed(principal.tenant, count), presence.tracker);
+    presence.onConnection(socket, log);
     registerPublish(socket, publish, log);
     socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
     socket.on("disconnect", (reason) => log.debug({ reason }, "disconnected"));
@@ -226,6 +230,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close() {
       stopResync?.();
+      presence.close();
       await ops.close();
       await quotas.close();
       access.close();

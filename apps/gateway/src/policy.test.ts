@@ -30,6 +30,14 @@ describe("policy", () => {
     ["member follows the chat sessions table", who("member"), "subscribe", { channel: "changes", topic: "chat_sessions" }, false],
     ["agent follows the chat sessions table", who("agent"), "subscribe", { channel: "changes", topic: "chat_sessions" }, true],
     ["service publishes a table change", who("service"), "publish", { channel: "changes", topic: "documents" }, false],
+    ["visitor sees presence in its own chat", visitor, "presence", { channel: "chat", topic: "s1" }, true],
+    ["visitor sees presence in another chat", visitor, "presence", { channel: "chat", topic: "s2" }, false],
+    ["visitor sees the agents online", visitor, "presence", { channel: "chat" }, false],
+    ["visitor sees the system stream's presence", visitor, "presence", { channel: "system" }, false],
+    ["member sees presence in a chat", who("member"), "presence", { channel: "chat", topic: "s1" }, false],
+    ["agent sees the agents online", who("agent"), "presence", { channel: "chat" }, true],
+    ["agent sees who is in a chat", who("agent"), "presence", { channel: "chat", topic: "s1" }, true],
+    ["member sees who has a document open", who("member"), "presence", { channel: "documents", topic: "d9" }, true],
   ])("%s", (_name, principal, action, target, allowed) => {
     expect(authorize(principal, action, target).allowed).toBe(allowed);
   });

@@ -7,7 +7,8 @@
  */
 import type { Channel, Principal, Role } from "@roomcast/protocol";
 
-export type Action = "subscribe" | "publish";
+/** `presence`: see who is in a stream (and be seen there): `subscribe({presence: true})` and `presence`. */
+export type Action = "subscribe" | "publish" | "presence";
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
 interface Target {
@@ -28,6 +29,8 @@ const RULES: Record<Channel, Record<Action, Rule>> = {
     // A session stream: its visitor, staff. The session list (no topic): staff only.
     subscribe: (p, topic) => chatSession(p, topic),
     publish: (p, topic) => chatSession(p, topic),
+    // A visitor sees who is in its own chat (the agent) only; staff see every chat and the list ("agents online").
+    presence: (p, topic) => chatSession(p, topic),
   },
   notifications: {
     // A user's stream: that user, or the back end. Announcements: every signed-in non-visitor.
@@ -36,19 +39,26 @@ const RULES: Record<Channel, Record<Action, Rule>> = {
         ? p.role === "visitor" ? deny("visitors do not receive announcements") : ALLOW
         : topic === p.sub || BACKEND.includes(p.role) ? ALLOW : deny("another user's notifications"),
     publish: (p) => roleIn(BACKEND, p, "only admins and services publish notifications"),
+    presence: (p) => roleIn(STAFF, p, "presence in notifications is for staff"),
   },
   analytics: {
     subscribe: (p) => roleIn(STAFF, p, "analytics are for agents and admins"),
     publish: (p) => roleIn(BACKEND, p, "only admins and services publish analytics"),
+    presence: (p) => roleIn(STAFF, p, "analytics are for agents and admins"),
   },
   documents: {
     subscribe: (p, topic) =>
       topic === undefined ? deny("a document stream needs a topic") : p.role === "visitor" ? deny("visitors have no documents") : ALLOW,
     publish: (p, topic) => (topic === undefined ? deny("a document stream needs a topic") : roleIn(BACKEND, p, "only admins and services publish document status")),
+    // Who else has the document open: anyone who may read it.
+    presence: (p, topic) =>
+      topic === undefined ? deny("a document stream needs a topic") : p.role === "visitor" ? deny("visitors have no documents") : ALLOW,
   },
   system: {
     subscribe: () => ALLOW,
     publish: (p) => roleIn(BACKEND, p, "only admins and services publish system notices"),
+    // Every socket is in its tenant's system room: listing it would show a visitor every user.
+    presence: (p) => roleIn(STAFF, p, "presence in the system stream is for staff"),
   },
   changes: {
     // A watched table's row changes (topic = the table): the tenant's signed-in users, never
@@ -56,6 +66,7 @@ const RULES: Record<Channel, Record<Action, Rule>> = {
     subscribe: (p, topic) => tableChanges(p, topic),
     // Written by the database's row triggers only (packages/db watchTable).
     publish: () => deny("table changes are published by the database only"),
+    presence: () => deny("table changes have no presence"),
   },
 };
 

@@ -4,6 +4,12 @@
  */
 import type {
   EventEnvelope,
+  PresenceEvent,
+  PresenceOk,
+  PresenceRequest,
+  TypingEvent,
+  TypingOk,
+  TypingRequest,
   PublishOk,
   PublishRequest,
   Result,
@@ -64,6 +70,14 @@ export interface RoomcastClient {
   onError(listener: (error: ClientErrorInfo) => void): () => void;
   onSystem(listener: (notice: SystemNotice) => void): () => void;
   subscribe(request: SubscribeRequest, onEvent: (event: EventEnvelope) => void, hooks?: SubscriptionHooks): Subscription;
+  /** `presence` events of the streams subscribed with `presence: true`. */
+  onPresence(listener: (event: PresenceEvent) => void): () => void;
+  /** `typing` events of the subscribed streams (including this user's own other sockets). */
+  onTyping(listener: (event: TypingEvent) => void): () => void;
+  /** Who is in a stream now. Not queued: offline, it answers `unavailable` at once. */
+  presence(request: PresenceRequest): Promise<Result<PresenceOk>>;
+  /** Tells the stream's other subscribers this user is (or stopped) typing. Ephemeral, rate-limited, not queued. */
+  typing(request: TypingRequest): Promise<Result<TypingOk>>;
   /** Resolves with the server's answer; rejects with RoomcastClientError (`queue_full`, `closed`, `outcome_unknown`). */
   publish(request: PublishRequest): Promise<Result<PublishOk>>;
   close(): void;

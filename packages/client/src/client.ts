@@ -23,16 +23,26 @@
  */
 import {
   err,
+  isRetryable,
+  presenceSchema,
   publishSchema,
   subscribeSchema,
+  typingSchema,
+  type AckResults,
   type ErrorCode,
   type EventEnvelope,
+  type PresenceEvent,
+  type PresenceOk,
+  type PresenceRequest,
   type PublishOk,
   type PublishRequest,
   type Result,
   type SubscribeOk,
   type SubscribeRequest,
   type SystemNotice,
+  type TypingEvent,
+  type TypingOk,
+  type TypingRequest,
 } from "@roomcast/protocol";
 import { io as socketIo } from "socket.io-client";
 import { backoffDelay, type BackoffOptions } from "./backoff";
@@ -46,9 +56,10 @@ import type { AuthCallback, ClientSocket, SocketFactory } from "./socket";
 import { StreamSubscription, type SubscriptionHooks } from "./stream-subscription";
 import { refreshDelay, tokenExpiry } from "./token-expiry";
 import type { ClientOptions, ConnectionState, RoomcastClient, Subscription } from "./client-types";
-import { parseEnvelope } from "./wire";
+import { parseEnvelope, parsePresenceEvent, parseTypingEvent } from "./wire";
 
-const RETRYABLE_REFUSALS = new Set<ErrorCode | undefined>(["unavailable", "rate_limited", "internal", undefined]);
+/** A handshake refused without a code (a transport failure) is retried too. */
+const retryableRefusal = (code: ErrorCode | undefined): boolean => code === undefined || isRetryable(code);
 
 export function createClient(options: ClientOptions): RoomcastClient {
   return new Client(options);
@@ -77,6 +88,8 @@ class Client implements RoomcastClient {
   private readonly stateListeners = new Listeners<ConnectionState>();
   private readonly errorListeners = new Listeners<ClientErrorInfo>();
   private readonly systemListeners = new Listeners<SystemNotice>();
+  private readonly presenceListeners = new Listeners<PresenceEvent>();
+  private readonly typingListeners = new Listeners<TypingEvent>();
   private readonly logger: Logger;
   private readonly backoff: BackoffOptions;
 
@@ -110,6 +123,14 @@ class Client implements RoomcastClient {
     this.socket.on("disconnect", (reason) => this.disconnected(reason));
     this.socket.on("connect_error", (error) => this.connectError(error));
     this.socket.on("event", (raw: unknown) => this.received(raw));
+    this.socket.on("presence", (raw: unknown) => {
+      const event = parsePresenceEvent(raw);
+      if (event !== null) this.presenceListeners.emit(event, this.logger);
+    });
+    this.socket.on("typing", (raw: unknown) => {
+      const event = parseTypingEvent(raw);
+      if (event !== null) this.typingListeners.emit(event, this.logger);
+    });
     this.socket.on("system", (notice) => {
       if (notice.type === "resync") for (const subscription of this.subscriptions.values()) subscription.resync();
       // The node is going away: leave now, so socket.io reconnects (elsewhere) and resumes.
@@ -191,6 +212,41 @@ class Client implements RoomcastClient {
     };
   }
 
+  onPresence(listener: (event: PresenceEvent) => void): () => void {
+    return this.presenceListeners.add(listener);
+  }
+
+  onTyping(listener: (event: TypingEvent) => void): () => void {
+    return this.typingListeners.add(listener);
+  }
+
+  presence(request: PresenceRequest): Promise<Result<PresenceOk>> {
+    const parsed = presenceSchema.safeParse(request);
+    if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid presence request"));
+    return this.request("presence", parsed.data);
+  }
+
+  typing(request: TypingRequest): Promise<Result<TypingOk>> {
+    const parsed = typingSchema.safeParse(request);
+    if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid typing request"));
+    return this.request("typing", parsed.data);
+  }
+
+  /** A one-shot request: not queued while offline (presence and typing are about now). */
+  private async request<E extends "presence" | "typing">(event: E, payload: object): Promise<Result<AckResults[E]>> {
+    const outcome = await this.requester.send(event, payload);
+    switch (outcome.kind) {
+      case "ack":
+        return outcome.result;
+      case "timeout":
+        return err("unavailable", `no ${event} ack from the server in time`);
+      case "disconnected":
+        return err("unavailable", "not connected");
+      case "closed":
+        return err("unavailable", "the client is closed");
+    }
+  }
+
   publish(request: PublishRequest): Promise<Result<PublishOk>> {
     const parsed = publishSchema.safeParse(request);
     if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid publish request"));
@@ -214,6 +270,8 @@ class Client implements RoomcastClient {
     this.stateListeners.clear();
     this.errorListeners.clear();
     this.systemListeners.clear();
+    this.presenceListeners.clear();
+    this.typingListeners.clear();
   }
 
   private connected(): void {
@@ -250,7 +308,7 @@ class Client implements RoomcastClient {
     this.logger.warn({ code: info.code }, "handshake refused");
     this.errorListeners.emit(info, this.logger);
     if (code === "unauthorized" && this.options.getToken !== undefined) this.scheduleReconnect(true);
-    else if (RETRYABLE_REFUSALS.has(code)) this.scheduleReconnect(false);
+    else if (retryableRefusal(code)) this.scheduleReconnect(false);
     else this.giveUp(null);
   }
 

@@ -11,12 +11,12 @@
  *   request is never silently replayed by socket.io on the next connection.
  */
 import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
-import type { ClientToServerEvents, EventEnvelope, ServerToClientEvents, SystemNotice } from "@roomcast/protocol";
+import type { ClientToServerEvents, EventEnvelope, PresenceEvent, ServerToClientEvents, SystemNotice, TypingEvent } from "@roomcast/protocol";
 
 export type RoomcastSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** The events the SDK sends with an acknowledgement. */
-export type RequestEvent = "subscribe" | "unsubscribe" | "publish" | "auth:refresh";
+export type RequestEvent = "subscribe" | "unsubscribe" | "publish" | "auth:refresh" | "presence" | "typing";
 
 export type AuthCallback = (cb: (data: { token: string }) => void) => void;
 
@@ -34,6 +34,8 @@ export interface ClientSocket {
   on(event: "connect_error", listener: (error: Error) => void): unknown;
   on(event: "event", listener: (envelope: EventEnvelope) => void): unknown;
   on(event: "system", listener: (notice: SystemNotice) => void): unknown;
+  on(event: "presence", listener: (event: PresenceEvent) => void): unknown;
+  on(event: "typing", listener: (event: TypingEvent) => void): unknown;
   off(): unknown;
   readonly io: {
     on(event: "reconnect_attempt", listener: (attempt: number) => void): unknown;

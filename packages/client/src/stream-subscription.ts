@@ -19,7 +19,7 @@
  * - `ready` settles once: with the first successful ack, or with the refusal that ended it
  *   (or `unavailable` if the client closed first). It never rejects.
  */
-import { err, type ErrorBody, type EventEnvelope, type Ok, type Result, type SubscribeOk, type SubscribeRequest } from "@roomcast/protocol";
+import { err, isRetryable, type ErrorBody, type EventEnvelope, type Ok, type Result, type SubscribeOk, type SubscribeRequest } from "@roomcast/protocol";
 import { backoffDelay, type BackoffOptions } from "./backoff";
 import type { Logger } from "./logger";
 import type { RequestOutcome } from "./requester";
@@ -52,8 +52,6 @@ export interface StreamSubscriptionOptions {
   logger: Logger;
 }
 
-const RETRYABLE = new Set(["unavailable", "rate_limited", "internal"]);
-
 export class StreamSubscription {
   readonly ready: Promise<Result<SubscribeOk>>;
   private settleReady!: (result: Result<SubscribeOk>) => void;
@@ -69,10 +67,10 @@ export class StreamSubscription {
   private streamName: string | undefined;
 
   constructor(private readonly options: StreamSubscriptionOptions) {
-    const { types, sources, minPriority } = options.request;
+    const { types, sources, minPriority, where } = options.request;
     this.cursor = new StreamCursor({
       since: options.since,
-      gapless: types === undefined && sources === undefined && minPriority === undefined,
+      gapless: types === undefined && sources === undefined && minPriority === undefined && where === undefined,
       bufferLimit: options.bufferLimit,
     });
     this.ready = new Promise((resolve) => {
@@ -172,7 +170,7 @@ export class StreamSubscription {
   }
 
   private refused(error: ErrorBody): void {
-    if (RETRYABLE.has(error.code)) {
+    if (isRetryable(error.code)) {
       this.options.logger.warn({ code: error.code, channel: this.options.request.channel }, "subscribe refused; retrying");
       this.cursor.abandonSubscribe();
       this.scheduleRetry();

@@ -31,6 +31,17 @@ export function err(code: ErrorCode, message: string): Err {
   return { ok: false, error: { code, message } };
 }
 
+/**
+ * Codes worth retrying after a backoff: the condition is temporary (a dependency down, a
+ * rate limit, a bug that may not repeat). The SDK retries these (subscribe, handshake); the
+ * gateway tells HTTP clients when to retry them (`Retry-After`). Every other code is final.
+ */
+export const RETRYABLE_CODES: readonly ErrorCode[] = ["unavailable", "rate_limited", "internal"];
+
+export function isRetryable(code: ErrorCode): boolean {
+  return RETRYABLE_CODES.includes(code);
+}
+
 /** Codes for refused handshakes, carried in `connect_error` as `err.data.code`. */
 export interface ConnectErrorData {
   code: ErrorCode;

@@ -5,29 +5,27 @@
 import type { WhereValue } from "./changes";
 import type { Channel, Role } from "./channels";
 import type { EventEnvelope, SystemNotice } from "./envelope";
+import type { PresenceMember, PresenceOk, PublishOk, RefreshOk, SubscribeOk, TypingOk, UnsubscribeOk } from "./acks";
 import type { Result } from "./errors";
 
-export interface SubscribeOk {
+
+/**
+ * `presence`: a member of `stream` joined (its first socket there, on any node) or left (its
+ * last socket, after the grace period, or its node stopped refreshing its entries).
+ */
+export interface PresenceEvent {
   stream: string;
-  /** The position the subscriber now stands at; the next live event is offset + 1. */
-  offset: number;
-  /** False when `since` was past retention: the app must refetch a snapshot. */
-  recovered: boolean;
-  /** How many events were replayed before this ack. */
-  replayed: number;
-}
-export interface UnsubscribeOk {
-  stream: string;
-}
-export interface PublishOk {
-  id: string;
-  stream: string;
-  offset: number;
+  type: "join" | "leave";
+  member: PresenceMember;
 }
 
-/** `auth:refresh`: the socket now runs on the new token, which expires at `exp` (seconds since the epoch). */
-export interface RefreshOk {
-  exp: number;
+/** `typing`: a member of `stream` started or stopped typing; a screen drops it after a few seconds anyway. */
+export interface TypingEvent {
+  stream: string;
+  user: string;
+  role: Role;
+  name?: string | undefined;
+  typing: boolean;
 }
 
 export type Ack<T extends object> = (result: Result<T>) => void;
@@ -38,11 +36,19 @@ export interface ClientToServerEvents {
   publish: (payload: unknown, ack: Ack<PublishOk>) => void;
   /** A new token for the same tenant, subject, role and session, before the current one expires. */
   "auth:refresh": (payload: unknown, ack: Ack<RefreshOk>) => void;
+  /** Who is in a stream now (policy action `presence`). */
+  presence: (payload: unknown, ack: Ack<PresenceOk>) => void;
+  /** Ephemeral: never written to the outbox; rate-limited; reaches the stream's other subscribers. */
+  typing: (payload: unknown, ack: Ack<TypingOk>) => void;
 }
 
 export interface ServerToClientEvents {
   event: (envelope: EventEnvelope) => void;
   system: (notice: SystemNotice) => void;
+  /** Only to sockets that subscribed with `presence: true`; not through the outbox. */
+  presence: (event: PresenceEvent) => void;
+  /** To the stream's subscribers; not through the outbox. */
+  typing: (event: TypingEvent) => void;
 }
 
 /** Requests one node makes of the others through the adapter (`serverSideEmit`). */
@@ -71,6 +77,8 @@ export interface Principal {
   role: Role;
   /** For visitors: the one chat session they may join. */
   session?: string | undefined;
+  /** A display name (the token's `name` claim), shown in presence and typing. */
+  name?: string | undefined;
 }
 
 export interface SubscriptionFilter {

@@ -1,6 +1,7 @@
 export * from "./channels";
 export * from "./rooms";
 export * from "./errors";
+export * from "./acks";
 export * from "./envelope";
 export * from "./payloads";
 export * from "./events";

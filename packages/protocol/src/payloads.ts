@@ -29,6 +29,8 @@ export const subscribeSchema = z
     minPriority: prioritySchema.optional(),
     /** `changes` only (packages/protocol changes.ts): equality on a few watched columns. */
     where: whereSchema.optional(),
+    /** Be visible in the stream's presence and receive its `presence` events (policy action `presence`). */
+    presence: z.boolean().optional(),
   })
   .strict()
   .refine((request) => request.where === undefined || request.channel === "changes", {
@@ -59,6 +61,16 @@ export const publishSchema = z
   .strict();
 export type PublishRequest = z.input<typeof publishSchema>;
 export type PublishInput = z.output<typeof publishSchema>;
+
+/** `presence`: who is in a stream now. */
+export const presenceSchema = z.object({ channel: channelSchema, topic: topicSchema.optional() }).strict();
+export type PresenceRequest = z.infer<typeof presenceSchema>;
+
+/** `typing`: started (`typing: true`, the default) or stopped typing in a stream. */
+export const typingSchema = z
+  .object({ channel: channelSchema, topic: topicSchema.optional(), typing: z.boolean().default(true) })
+  .strict();
+export type TypingRequest = z.input<typeof typingSchema>;
 
 /** `auth:refresh`: a JWT, verified like a handshake's. */
 export const refreshSchema = z.object({ token: z.string().min(1).max(8192) }).strict();

@@ -53,3 +53,12 @@ export function systemRoom(tenant: string): string {
 export function userRoom(tenant: string, userId: string): string {
   return streamName({ tenant, channel: "notifications", topic: userId });
 }
+
+/**
+ * The room a stream's `presence` events go to: the sockets that subscribed to it with
+ * `presence: true`. Not a stream name (`parseStream` refuses it: the `~` cannot occur in
+ * an id), so no client can subscribe to it and stream figures do not count it.
+ */
+export function presenceRoom(stream: string): string {
+  return `~presence:${stream}`;
+}

@@ -16,6 +16,8 @@ export const claimsSchema = z.object({
   exp: z.number().int(),
   iat: z.number().nonnegative().optional(),
   jti: z.string().min(1).max(128).optional(),
+  /** A display name for presence and typing; optional, never used to decide access. */
+  name: z.string().min(1).max(80).optional(),
 });
 export type Claims = z.infer<typeof claimsSchema>;
 
@@ -36,8 +38,8 @@ export interface Verified {
 export function verifiedFromClaims(payload: unknown): Verified | null {
   const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) return null;
-  const { sub, tid, role, sid, exp, iat, jti } = parsed.data;
+  const { sub, tid, role, sid, exp, iat, jti, name } = parsed.data;
   if (role === "visitor" && sid === undefined) return null;
-  return { principal: { sub, tenant: tid, role, session: sid }, grant: { exp, iat, jti } };
+  return { principal: { sub, tenant: tid, role, session: sid, ...(name === undefined ? {} : { name }) }, grant: { exp, iat, jti } };
 }
 

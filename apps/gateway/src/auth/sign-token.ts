@@ -17,6 +17,8 @@ export interface TokenRequest {
   tenant: string;
   role: Role;
   session?: string | undefined;
+  /** The `name` claim: shown in presence and typing. */
+  name?: string | undefined;
   /** Lifetime in seconds (default one hour). */
   ttlSeconds?: number | undefined;
 }
@@ -28,6 +30,7 @@ export function signToken(jwtConfig: Config["jwt"], request: TokenRequest, now: 
     tid: request.tenant,
     role: request.role,
     ...(request.session ? { sid: request.session } : {}),
+    ...(request.name ? { name: request.name.slice(0, 80) } : {}),
     iat,
     exp: Math.floor(iat) + (request.ttlSeconds ?? 3600),
   };

@@ -59,7 +59,7 @@ export function loginRouter(deps: { db: Db; config: Readonly<Config>; logger: Lo
         if (!user) return sendError(res, "unauthorized", "wrong email or password");
         void deps.limiter.delete(attemptKey).catch(() => undefined);
         const ttl = deps.config.chat.consoleTokenTtlSeconds;
-        const token = signToken(deps.config.jwt, { sub: user.id, tenant: user.tenant, role: user.role, ttlSeconds: ttl });
+        const token = signToken(deps.config.jwt, { sub: user.id, tenant: user.tenant, role: user.role, name: user.name, ttlSeconds: ttl });
         res.json({ ok: true, token, expiresIn: ttl, user });
       });
       handler(req, res, next);

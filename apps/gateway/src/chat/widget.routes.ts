@@ -72,6 +72,7 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
         tenant: tenant.id,
         role: "visitor",
         session: session.id,
+        name: session.visitorName,
         ttlSeconds: config.chat.visitorTokenTtlSeconds,
       });
       res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset });

@@ -23,13 +23,24 @@ import {
 } from "@roomcast/protocol";
 import type { Logger } from "pino";
 import { authorize } from "../policy";
+import type { PresenceTracker } from "../presence/presence-tracker";
 import type { CatchUp, StreamStore } from "../stream-store";
 import { describeIssues } from "../validation/describe-issues";
 import { guarded } from "./ack";
 import type { GatewaySocket } from "./socket-types";
 
-/** `onReplayed`: after each catch-up, how many events it sent (metrics). */
-export function registerSubscriptions(socket: GatewaySocket, store: StreamStore, logger: Logger, onReplayed?: (count: number) => void): void {
+/**
+ * `onReplayed`: after each catch-up, how many events it sent (metrics). `presence`: where a
+ * subscribe with `presence: true` makes the socket visible (presence/presence-tracker.ts),
+ * after the catch-up succeeded; without it such a subscribe is refused `invalid`.
+ */
+export function registerSubscriptions(
+  socket: GatewaySocket,
+  store: StreamStore,
+  logger: Logger,
+  onReplayed?: (count: number) => void,
+  presence?: PresenceTracker,
+): void {
   const { principal } = socket.data;
 
   socket.on("subscribe", (payload, ack) =>
@@ -39,6 +50,11 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
       const { channel, topic, since, types, sources, minPriority, where } = parsed.data;
       const decision = authorize(principal, "subscribe", { channel, topic });
       if (!decision.allowed) return reply(err("forbidden", decision.reason));
+      if (parsed.data.presence === true) {
+        if (presence === undefined) return reply(err("invalid", "presence is not available on this server"));
+        const seen = authorize(principal, "presence", { channel, topic });
+        if (!seen.allowed) return reply(err("forbidden", seen.reason));
+      }
 
       const stream = streamName({ tenant: principal.tenant, channel, topic });
       const filter =
@@ -65,6 +81,10 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
         replayed++;
       }
       onReplayed?.(replayed);
+      if (presence !== undefined) {
+        if (parsed.data.presence === true) await presence.track(socket, stream);
+        else if (presence.isTracked(socket, stream)) presence.untrack(socket, stream);
+      }
       reply({ ok: true, stream, offset: catchUp.position, recovered: catchUp.recovered, replayed });
     }),
   );
@@ -76,6 +96,7 @@ export function registerSubscriptions(socket: GatewaySocket, store: StreamStore,
       const stream = streamName({ tenant: principal.tenant, ...parsed.data });
       await socket.leave(stream);
       delete socket.data.filters[stream];
+      if (presence?.isTracked(socket, stream) === true) presence.untrack(socket, stream);
       reply({ ok: true, stream });
     }),
   );
