@@ -7,7 +7,9 @@
  * - **idle RSS** of a cluster-mode gateway (PostgreSQL, the sharded Redis adapter on a
  *   redis-server of the run's own, relay off), `--settle` s after ready, beside a plain
  *   Socket.IO server with the same adapter (bench/plain-socketio-server.ts) run both ways
- *   too (tsx, and bundled the same way as the build).
+ *   too (tsx, and bundled the same way as the build). A plain server's own spawn →
+ *   listening time is printed beside the ready times: it is the machine's pace in the run
+ *   (the load average is printed too), since absolute times on a shared machine vary.
  *
  *   npm run bench:startup -- [--runs 3] [--settle 5]
  *
@@ -20,7 +22,7 @@ import { createTestDatabase } from "@roomcast/db/testing";
 import { hashSync } from "bcryptjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../scripts/cluster/free-port";
 import { bundleNode } from "../scripts/build/bundle-node";
@@ -92,6 +94,7 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
 
 async function main(): Promise<void> {
+  const loadStart = loadavg()[0]?.toFixed(1);
   log("building (npm run build)…");
   const buildStarted = monotonicMs();
   const build = spawnSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     log("priming the PGlite folder…");
     await (await startNode(MODES.compiled, { ...PRODUCTION_ENV, ROOMCAST_DATA_DIR: dataDir })).stop();
     const ready: Record<Mode, number[]> = { dev: [], compiled: [] };
+    const plainReady: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       for (const mode of Object.keys(MODES) as Mode[]) {
         const gateway = await startNode(MODES[mode], { ...PRODUCTION_ENV, ROOMCAST_DATA_DIR: dataDir });
@@ -115,6 +119,10 @@ async function main(): Promise<void> {
         log(`ready ${mode}: ${Math.round(gateway.readyMs)} ms`);
         await gateway.stop();
       }
+      // The machine's pace in this run: a plain server's spawn → listening (no database).
+      const plain = await startPlainBundle(redis.url, `bench-startup-plainr-${run}`);
+      plainReady.push(plain.readyMs);
+      await plain.stop();
     }
 
     // Idle RSS in cluster mode.
@@ -140,9 +148,10 @@ async function main(): Promise<void> {
       log(`rss plain: ${mb(rss["plain Socket.IO, tsx"]!.at(-1)!)} / ${mb(rss["plain Socket.IO, bundled"]!.at(-1)!)} MB`);
     }
 
-    rows.push(`Build (\`npm run build\`): ${Math.round(buildMs)} ms (npm included).`, "");
+    rows.push(`Build (\`npm run build\`): ${Math.round(buildMs)} ms (npm included). Load average at start / end: ${loadStart} / ${loadavg()[0]?.toFixed(1)}.`, "");
     rows.push("| time to ready, existing PGlite folder | median ms | runs (ms) |", "| --- | --- | --- |");
     for (const mode of Object.keys(MODES) as Mode[]) rows.push(`| ${mode === "dev" ? "dev: tsx apps/gateway/src/main.ts" : "compiled: node apps/gateway/dist/main.js"} | ${Math.round(median(ready[mode]))} | ${ready[mode].map(Math.round).join(", ")} |`);
+    rows.push(`| plain Socket.IO, bundled (spawn → listening; the machine's pace) | ${Math.round(median(plainReady))} | ${plainReady.map(Math.round).join(", ")} |`);
     rows.push("", `| idle RSS, cluster mode (${SETTLE_S} s after ready) | median MB | runs (MB) | × plain bundled |`, "| --- | --- | --- | --- |");
     const baseline = median(rss["plain Socket.IO, bundled"]!);
     for (const [name, values] of Object.entries(rss)) rows.push(`| ${name} | ${mb(median(values))} | ${values.map(mb).join(", ")} | ${(median(values) / baseline).toFixed(2)} |`);
@@ -156,8 +165,9 @@ async function main(): Promise<void> {
 }
 
 /** The plain server bundled like the build bundles the gateway, run with plain node (it prints `ready`). */
-async function startPlainBundle(redisUrl: string, prefix: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+async function startPlainBundle(redisUrl: string, prefix: string): Promise<{ child: ChildProcess; readyMs: number; stop(): Promise<void> }> {
   const port = await freePort();
+  const started = monotonicMs();
   const child = spawn(process.execPath, [PLAIN_BUNDLE], { cwd: ROOT, env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, PREFIX: prefix }, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("bundled plain server was not ready within 30 s")), 30_000);
@@ -171,7 +181,7 @@ async function startPlainBundle(redisUrl: string, prefix: string): Promise<{ chi
       reject(new Error(`bundled plain server exited (${code})`));
     });
   });
-  return { child, stop: () => stopChild(child) };
+  return { child, readyMs: monotonicMs() - started, stop: () => stopChild(child) };
 }
 
 main().catch((error: unknown) => {
