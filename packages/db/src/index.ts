@@ -15,7 +15,7 @@ export { OUTBOX_CHANNEL } from "./notify-channel";
 export { partitionKey, partitionOf } from "./stream-hash";
 export { InvalidEventError, prepareEvent, type OutboxEventInput } from "./event-input";
 export { MAX_PUBLISH_BATCH, publish, publishMany, type PublishedEvent } from "./publish";
-export { toEnvelope } from "./outbox/outbox-row";
+export { buildEnvelope, placeholderFor, toEnvelope, type Built, type StoredEvent } from "./outbox/outbox-row";
 export { MAX_READ_LIMIT, readStream, type ReadStreamOptions } from "./outbox/read-stream";
 export { canReplayFrom, streamPosition, type StreamPosition } from "./outbox/stream-position";
 export {

@@ -29,12 +29,12 @@
  * Wake-up: LISTEN/NOTIFY through `outbox.listen`, with a poll every `pollIntervalMs`, so a
  * lost notification (or a lost LISTEN connection) delays an event by at most that much.
  */
-import { RELAY_PARTITIONS, type PendingEvent, type RelayOutbox, type RelayRound } from "@roomcast/db";
+import { buildEnvelope, placeholderFor, RELAY_PARTITIONS, type PendingEvent, type RelayOutbox, type RelayRound } from "@roomcast/db";
 import type { EventEnvelope } from "@roomcast/protocol";
 import type { Logger } from "pino";
 import type { RelayEmitter } from "./emitter";
 import { shareOf } from "./membership";
-import { buildEnvelope, placeholderFor } from "./pending-envelope";
+
 import { bounded, definedOnly, errorMessage, sleep } from "./timing";
 import { createWakeup } from "./wakeup";
 

@@ -3,6 +3,9 @@
  * of a stream become visible in order (see publish.ts), so the result is a gapless run
  * unless retention removed its start (check `streamPosition` first). A quarantined event
  * comes back as the protocol's placeholder (toEnvelope), exactly as the relay emitted it.
+ * The run stops just before a row that can never be an event (outbox-row.ts
+ * `buildEnvelope`): the relay is still retrying it, and once it is quarantined its
+ * placeholder and what follows arrive live, or in the next replay.
  */
 import type { EventEnvelope } from "@roomcast/protocol";
 import { Prisma } from "../generated/prisma/client";
@@ -31,5 +34,11 @@ export async function readStream(db: DbClient, options: ReadStreamOptions): Prom
     WHERE stream = ${stream} AND stream_offset > ${after}::bigint ${ceiling}
     ORDER BY stream_offset
     LIMIT ${limit}::int`;
-  return rows.map(toEnvelope);
+  const events: EventEnvelope[] = [];
+  for (const row of rows) {
+    const built = toEnvelope(row);
+    if (!built.ok) break;
+    events.push(built.envelope);
+  }
+  return events;
 }

@@ -24,6 +24,7 @@
 import type { Db, Listener } from "../create-db";
 import type { DbTransaction } from "../db-client";
 import { OUTBOX_CHANNEL } from "../notify-channel";
+import { outboxColumns, storedEvent, type OutboxRow, type StoredEvent } from "./outbox-row";
 import { MAX_REASON_LENGTH } from "./quarantine";
 
 /** Partitions of the outbox, fixed per deployment (the enqueue trigger's `% 64`). */
@@ -32,21 +33,9 @@ export const RELAY_PARTITIONS = 64;
 export const RELAY_LOCK_KEY = 0x5243524c;
 
 /** One event the relay has to emit, as stored (data as jsonb text, not parsed). */
-export interface PendingEvent {
+export interface PendingEvent extends StoredEvent {
   /** Position in outbox_pending (a bigint, as text). */
   seq: string;
-  id: string;
-  stream: string;
-  offset: number;
-  channel: string;
-  topic: string | null;
-  type: string;
-  priority: number;
-  source: string;
-  /** Commit time, ISO 8601 UTC with milliseconds (as Date.toISOString writes it). */
-  ts: string;
-  /** `data` as jsonb's text form. */
-  data: string;
   /** Failed emit attempts so far. */
   attempts: number;
 }
@@ -75,20 +64,7 @@ export interface RelayOutbox {
   leave(member: string): Promise<void>;
 }
 
-interface PendingRow {
-  seq: string;
-  id: string;
-  stream: string;
-  stream_offset: bigint | number;
-  channel: string;
-  topic: string | null;
-  type: string;
-  priority: number;
-  source: string;
-  ts: string;
-  data: string;
-  attempts: number;
-}
+type PendingRow = OutboxRow & { seq: string };
 
 export function createRelayOutbox(db: Db, options: { roundTimeoutMs?: number } = {}): RelayOutbox {
   const timeout = options.roundTimeoutMs ?? 30_000;
@@ -122,14 +98,10 @@ function roundOn(tx: DbTransaction): RelayRound {
     async lockAndRead(partitions, limit) {
       if (partitions.length === 0) return [];
       const rows = await tx.$queryRaw<PendingRow[]>`
-        SELECT x.seq::text AS seq, x.id::text AS id, x.stream, x.stream_offset, x.channel, x.topic, x.type,
-               x.priority, x.source, x.ts, x.data, x.attempts
-        FROM unnest(${[...partitions]}::int[]) WITH ORDINALITY AS u(p, ord)
+        SELECT x.* FROM unnest(${[...partitions]}::int[]) WITH ORDINALITY AS u(p, ord)
         CROSS JOIN LATERAL (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::int, u.p) AS locked) l
         CROSS JOIN LATERAL (
-          SELECT q.seq, o.id, o.stream, o.stream_offset, o.channel, o.topic, o.type, o.priority, o.source,
-                 to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts,
-                 o.data::text AS data, o.attempts
+          SELECT q.seq::text AS seq, ${outboxColumns("o")}
           FROM outbox_pending q
           JOIN outbox_events o ON o.stream = q.stream AND o.stream_offset = q.stream_offset
           WHERE l.locked AND q.partition = u.p
@@ -137,20 +109,7 @@ function roundOn(tx: DbTransaction): RelayRound {
           LIMIT ${limit}::int
         ) x
         LIMIT ${limit}::int`;
-      return rows.map((row) => ({
-        seq: row.seq,
-        id: row.id,
-        stream: row.stream,
-        offset: Number(row.stream_offset),
-        channel: row.channel,
-        topic: row.topic,
-        type: row.type,
-        priority: row.priority,
-        source: row.source,
-        ts: row.ts,
-        data: row.data,
-        attempts: row.attempts,
-      }));
+      return rows.map((row) => ({ ...storedEvent(row), seq: row.seq, attempts: row.attempts }));
     },
 
     async markEmitted(events) {
