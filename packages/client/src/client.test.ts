@@ -196,6 +196,22 @@ describe("subscriptions", () => {
     client.close();
   });
 
+  it("a where subscription (changes) delivers across the offsets it filtered out, without a resync", async () => {
+    const { client, socket } = setup({ resyncTimeoutMs: 5000 });
+    const { events } = collect(client, { channel: "changes", topic: "documents", where: { status: "done" } });
+    socket.accept();
+    socket.lastRequest("subscribe").ack({ ...subAck(0), stream: "acme:changes:documents" });
+    await settle();
+    const change = { stream: "acme:changes:documents", channel: "changes" as const, topic: "documents", type: "update" };
+    socket.push(envelope(3, change));
+    socket.push(envelope(7, change));
+    await settle();
+    expect(offsets(events)).toEqual([3, 7]);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(socket.requests("subscribe")).toHaveLength(1);
+    client.close();
+  });
+
   it("tells the app to reload on recovered:false, then continues from the ack's offset", async () => {
     const { client, socket } = setup();
     const { events, resets } = collect(client);
