@@ -1,20 +1,23 @@
 /// <reference lib="dom" />
 /**
  * The agent console (served at /console): sign-in, then the tenant's sessions, metrics and
- * analytics kept live, and the open session's transcript with reply, assign and end.
+ * analytics kept live, and the open session's transcript with reply, assign and end. This
+ * entry wires the SDK, the REST API, the store (console-store.ts), the view
+ * (console-view.ts) and the connection-state machine (console-connection.ts).
  *
  * Data flow: every view starts from a REST snapshot that carries its stream offset, then
  * subscribes with `since: offset` (the tenant `chat` stream for the list and metrics,
  * `chat:<id>` for the open session), so nothing between snapshot and subscription is lost.
  * Writes go through the REST API and are shown when their events arrive.
  *
- * Connection indicator: "Live" while the socket is connected; "Reconnecting…" while it is
- * not; after FALLBACK_AFTER_MS without a connection the console polls the REST snapshots
- * every POLL_MS and says "Polling (live updates unavailable)", and it stops polling as soon
- * as the socket is live again (the SDK then resumes each stream from its last offset).
+ * Presence: the list stream is subscribed with `presence: true` (every signed-in console is
+ * in it: "Agents online"), and so is the open session (who is in this chat; the visitor's
+ * widget shows the agent as here). Typing goes both ways and expires by itself (typing.ts).
+ *
+ * Connection indicator: console-connection.ts (live, reconnecting, then REST polling).
  * No module-level state: everything lives in `boot`.
  */
-import { createClient, type ConnectionState, type RoomcastClient, type Subscription } from "@roomcast/client";
+import { createClient, type RoomcastClient, type Subscription } from "@roomcast/client";
 import {
   ANALYTICS_TICK,
   CHAT_MESSAGE,
@@ -29,11 +32,13 @@ import {
   type EventEnvelope,
   type NotificationData,
 } from "@roomcast/protocol";
-import { apiCall, el, randomKey, stateLabel } from "./api";
+import { apiCall, el, randomKey } from "./api";
+import { createConnectionMachine } from "./console-connection";
 import { ConsoleStore } from "./console-store";
+import { consoleLayout, loginForm, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
+import { PresenceRoster } from "./presence-roster";
+import { TypingIndicator, TypingSender } from "./typing";
 
-const FALLBACK_AFTER_MS = 3000;
-const POLL_MS = 2000;
 const SESSION_KEY = "roomcast:console";
 
 interface SignedIn {
@@ -62,158 +67,61 @@ function boot(root: HTMLElement | null): void {
   };
 
   const showLogin = (message?: string): void => {
-    const form = el("form", "login", undefined, { "data-testid": "login" });
-    const tenant = el("input", "", undefined, { name: "tenant", value: "demo", "aria-label": "Tenant", "data-testid": "login-tenant" });
-    const email = el("input", "", undefined, { name: "email", type: "email", placeholder: "ana@demo.test", "aria-label": "Email", "data-testid": "login-email" });
-    const password = el("input", "", undefined, { name: "password", type: "password", placeholder: "password", "aria-label": "Password", "data-testid": "login-password" });
-    const error = el("p", "error", message ?? "", { "data-testid": "login-error", role: "alert" });
-    form.append(el("h1", "", "Roomcast console"), tenant, email, password, el("button", "", "Sign in", { type: "submit", "data-testid": "login-submit" }), error);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      error.textContent = "Signing in…";
-      void apiCall<SignedIn>(base, "/auth/login", { body: { tenant: tenant.value, email: email.value, password: password.value } }).then((result) => {
-        if (!result.ok) {
-          error.textContent = `${result.error.message} (${result.error.code})`;
-          return;
-        }
-        const signedIn = { token: result.token, user: result.user };
-        saveSignIn(signedIn);
-        runConsole(signedIn);
-      });
-    });
-    root.replaceChildren(form);
+    root.replaceChildren(
+      loginForm(message, (values, showError) => {
+        void apiCall<SignedIn>(base, "/auth/login", { body: values }).then((result) => {
+          if (!result.ok) return showError(`${result.error.message} (${result.error.code})`);
+          const signedIn = { token: result.token, user: result.user };
+          saveSignIn(signedIn);
+          runConsole(signedIn);
+        });
+      }),
+    );
   };
 
   const runConsole = (me: SignedIn): void => {
     const store = new ConsoleStore();
-    const conn = el("span", "conn", "Connecting…", { "data-testid": "conn", "data-mode": "connecting" });
-    const who = el("span", "who", `${me.user.name} · ${me.user.tenant}`);
-    const signOut = el("button", "link", "Sign out", { type: "button" });
-    const banner = el("div", "banner", "", { "data-testid": "banner", role: "alert" });
-    const metricsBox = el("div", "metrics", undefined, { "data-testid": "metrics" });
-    const analyticsBox = el("div", "analytics", "", { "data-testid": "analytics" });
-    const list = el("ul", "sessions", undefined, { "data-testid": "sessions" });
-    const detail = el("section", "detail", undefined, { "data-testid": "detail" });
-    const toasts = el("div", "toasts", undefined, { "data-testid": "toasts" });
-    const header = el("header", "");
-    header.append(el("strong", "", "Roomcast console"), conn, who, signOut);
-    const main = el("main", "");
-    main.append(list, detail);
-    root.replaceChildren(header, banner, metricsBox, analyticsBox, main, toasts);
-
-    const showBanner = (error: ErrorBody | undefined): void => {
-      banner.textContent = error === undefined ? "" : `${error.message} (${error.code})`;
-      banner.classList.toggle("shown", error !== undefined);
-    };
-
+    const layout = consoleLayout(root, `${me.user.name} · ${me.user.tenant}`);
+    const roster = new PresenceRoster();
     const client: RoomcastClient = createClient({ url: base, token: me.token, socketOptions: { reconnectionDelay: 500, reconnectionDelayMax: 2000 } });
     let sessionSub: Subscription | undefined;
-    let pollTimer: ReturnType<typeof setInterval> | undefined;
-    let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+    let listStream: string | undefined;
+    let openStream: string | undefined;
     let stopped = false;
 
-    const renderMetrics = (): void => {
-      const m: ChatMetrics | undefined = store.metrics;
-      const cell = (id: string, label: string, value: string): HTMLElement => {
-        const box = el("div", "metric");
-        box.append(el("span", "value", value, { "data-testid": `metric-${id}` }), el("span", "label", label));
-        return box;
-      };
-      const avg = m?.avgFirstResponseMs ?? null;
-      metricsBox.replaceChildren(
-        cell("active", "active", String(m?.activeSessions ?? "–")),
-        cell("waiting", "waiting", String(m?.waitingSessions ?? "–")),
-        cell("ended-today", "ended today", String(m?.endedToday ?? "–")),
-        cell("messages-hour", "messages, last hour", String(m?.messagesLastHour ?? "–")),
-        cell("first-response", "avg first response", avg === null ? "–" : `${(avg / 1000).toFixed(1)} s`),
-      );
-      metricsBox.dataset.metrics = m === undefined ? "" : JSON.stringify(m);
-      const a: AnalyticsTickData | undefined = store.analytics;
-      analyticsBox.textContent = a === undefined ? "Analytics: waiting for the first tick" : `Analytics: ${a.activeUsers} users online · ${a.eventsPerMinute} events/min`;
+    const renderLive = (): void => {
+      renderAgentsOnline(layout.agentsOnline, roster.members(listStream));
+      renderOpen();
     };
-
-    const renderList = (): void => {
-      list.replaceChildren(
-        ...store.sortedSessions().map((s) => {
-          const item = el("li", `session ${s.status}${store.open?.session.id === s.id ? " selected" : ""}`, undefined, {
-            "data-testid": "session-item",
-            "data-session-id": s.id,
-            "data-status": s.status,
-          });
-          item.append(
-            el("span", "name", s.visitorName),
-            el("span", "badge", s.status, { "data-testid": "session-status" }),
-            el("span", "sub", `${s.messageCount} messages${s.agentId === null ? "" : ` · ${s.agentId}`}`),
-          );
-          item.addEventListener("click", () => void openSession(s.id));
-          return item;
-        }),
-      );
-    };
-
-    const renderDetail = (): void => {
+    const typingIn = new TypingIndicator(() => renderOpen());
+    const typingOut = new TypingSender((typing) => {
       const open = store.open;
-      if (open === undefined) {
-        detail.replaceChildren(el("p", "hint", "Select a session"));
-        return;
-      }
-      const s = open.session;
-      const head = el("div", "detail-head");
-      head.append(el("strong", "", s.visitorName), el("span", "badge", s.status, { "data-testid": "detail-status" }), el("span", "sub", s.agentId === null ? "unassigned" : `assigned to ${s.agentId}`, { "data-testid": "detail-agent" }));
-      const assign = el("button", "", "Assign to me", { type: "button", "data-testid": "assign" });
-      const end = el("button", "danger", "End session", { type: "button", "data-testid": "end" });
-      assign.disabled = s.status === "ended" || s.agentId === me.user.id;
-      end.disabled = s.status === "ended";
-      assign.addEventListener("click", () => void act(`/chat/sessions/${s.id}/assign`, {}));
-      end.addEventListener("click", () => void act(`/chat/sessions/${s.id}/end`, {}));
-      head.append(assign, end);
-      const transcript = el("ul", "transcript", undefined, { "data-testid": "transcript" });
-      transcript.replaceChildren(
-        ...store.transcript().map((m: ChatMessageView) => {
-          const item = el("li", `msg ${m.senderRole}`, undefined, { "data-testid": "message", "data-message-id": m.id });
-          item.append(el("span", "meta", `${m.senderRole === "visitor" ? s.visitorName : m.senderId} · ${new Date(m.createdAt).toLocaleTimeString()}`), el("span", "text", m.text));
-          return item;
-        }),
-      );
-      const form = el("form", "reply");
-      const input = el("input", "", undefined, { placeholder: "Reply…", "data-testid": "reply-input", "aria-label": "Reply", maxlength: "4000" });
-      const sendButton = el("button", "", "Send", { type: "submit", "data-testid": "reply-send" });
-      input.disabled = sendButton.disabled = s.status === "ended";
-      form.append(input, sendButton);
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const text = input.value.trim();
-        if (text.length === 0) return;
-        input.value = "";
-        void act(`/chat/sessions/${s.id}/messages`, { text, key: randomKey() });
+      if (open !== undefined) void client.typing({ channel: "chat", topic: open.session.id, typing });
+    });
+    const renderOpen = (): void =>
+      renderDetail(layout.detail, store, me.user.id, { members: roster.members(openStream), typing: typingIn.who(openStream) }, {
+        assign: (id) => void act(`/chat/sessions/${id}/assign`, {}),
+        end: (id) => void act(`/chat/sessions/${id}/end`, {}),
+        reply: (id, text) => {
+          typingOut.stop();
+          void act(`/chat/sessions/${id}/messages`, { text, key: randomKey() });
+        },
+        typed: () => typingOut.typed(),
       });
-      const hadFocus = detail.querySelector("[data-testid=reply-input]") === document.activeElement;
-      detail.replaceChildren(head, transcript, form);
-      transcript.scrollTop = transcript.scrollHeight;
-      if (hadFocus) input.focus();
-    };
-
     const renderAll = (): void => {
-      renderMetrics();
-      renderList();
-      renderDetail();
-    };
-
-    const setMode = (mode: "connecting" | "live" | "reconnecting" | "polling" | "offline"): void => {
-      conn.dataset.mode = mode;
-      conn.textContent = mode === "polling" ? "Polling (live updates unavailable)" : stateLabel(mode);
-      conn.className = `conn ${mode}`;
+      renderMetrics(layout, store);
+      renderSessionList(layout.list, store, (id) => void openSession(id));
+      renderLive();
     };
 
     const handleApiError = (error: ErrorBody): void => {
       if (error.code === "unauthorized") return signOutNow("Your sign-in expired; sign in again.");
-      showBanner(error);
+      renderBanner(layout.banner, error);
     };
-
     const act = async (path: string, body: object): Promise<void> => {
       const result = await apiCall<object>(base, path, { token: me.token, body });
       if (!result.ok) handleApiError(result.error);
-      else showBanner(undefined);
+      else renderBanner(layout.banner, undefined);
     };
 
     const loadOverview = async (): Promise<number | undefined> => {
@@ -228,7 +136,6 @@ function boot(root: HTMLElement | null): void {
       renderAll();
       return sessions.offset;
     };
-
     const loadOpenSession = async (id: string): Promise<number | undefined> => {
       const result = await apiCall<{ session: ChatSessionView; messages: ChatMessageView[]; offset: number }>(base, `/chat/sessions/${id}`, { token: me.token });
       if (!result.ok) return void handleApiError(result.error);
@@ -236,96 +143,99 @@ function boot(root: HTMLElement | null): void {
       renderAll();
       return result.offset;
     };
+    /** After a subscribe with presence: the snapshot of who is there (events then keep it current). */
+    const loadPresence = async (topic: string | undefined): Promise<void> => {
+      const present = await client.presence({ channel: "chat", ...(topic === undefined ? {} : { topic }) });
+      if (present.ok) roster.replace(present.stream, present.members);
+      renderLive();
+    };
 
     const onSessionEvent = (event: EventEnvelope): void => {
       if (event.type === CHAT_MESSAGE) store.addMessage(event.data as ChatMessageView);
       else if (event.type === CHAT_SESSION_UPDATED) store.upsertSession(event.data as ChatSessionView);
       renderAll();
     };
-
     const openSession = async (id: string): Promise<void> => {
       void sessionSub?.unsubscribe();
       sessionSub = undefined;
+      if (openStream !== undefined) roster.forget(openStream);
+      openStream = undefined;
       const offset = await loadOpenSession(id);
       if (offset === undefined || stopped || store.open?.session.id !== id) return;
-      sessionSub = client.subscribe({ channel: "chat", topic: id, since: offset }, onSessionEvent, { onReset: () => void loadOpenSession(id) });
+      const subscription = client.subscribe({ channel: "chat", topic: id, since: offset, presence: true }, onSessionEvent, { onReset: () => void loadOpenSession(id) });
+      sessionSub = subscription;
+      const ack = await subscription.ready;
+      if (!ack.ok || sessionSub !== subscription) return;
+      openStream = ack.stream;
+      await loadPresence(id);
     };
-
     const onListEvent = (event: EventEnvelope): void => {
       if (event.type === CHAT_SESSION_UPDATED) store.upsertSession(event.data as ChatSessionView);
       else if (event.type === CHAT_METRICS_UPDATED) store.metrics = event.data as ChatMetrics;
       renderAll();
     };
 
-    const startPolling = (): void => {
-      if (pollTimer !== undefined || stopped) return;
-      setMode("polling");
-      const poll = (): void => {
+    const connection = createConnectionMachine({
+      current: () => client.state,
+      onMode: (mode) => {
+        showConnMode(layout.conn, mode);
+        // Live again: presence may have changed while away; take a fresh snapshot.
+        if (mode === "live" && listStream !== undefined) {
+          void loadPresence(undefined);
+          if (openStream !== undefined && store.open !== undefined) void loadPresence(store.open.session.id);
+        }
+      },
+      poll: () => {
         void loadOverview();
         const open = store.open;
         if (open !== undefined) void loadOpenSession(open.session.id);
-      };
-      poll();
-      pollTimer = setInterval(poll, POLL_MS);
-    };
-    const stopPolling = (): void => {
-      if (pollTimer !== undefined) clearInterval(pollTimer);
-      pollTimer = undefined;
-    };
-
-    const onState = (state: ConnectionState): void => {
-      if (state === "live") {
-        if (fallbackTimer !== undefined) clearTimeout(fallbackTimer);
-        fallbackTimer = undefined;
-        stopPolling();
-        setMode("live");
-        return;
-      }
-      if (pollTimer !== undefined) return;
-      setMode(state);
-      if (fallbackTimer === undefined) {
-        fallbackTimer = setTimeout(() => {
-          fallbackTimer = undefined;
-          if (client.state !== "live") startPolling();
-        }, FALLBACK_AFTER_MS);
-      }
-    };
+      },
+    });
 
     const signOutNow = (message?: string): void => {
       stopped = true;
-      stopPolling();
-      if (fallbackTimer !== undefined) clearTimeout(fallbackTimer);
+      connection.stop();
+      typingIn.close();
       client.close();
       saveSignIn(undefined);
       showLogin(message);
     };
     // Sign-out revokes the token on the server (every socket using it is disconnected, and
     // it is refused from now on), then forgets it here whatever the answer.
-    signOut.addEventListener("click", () => {
+    layout.signOut.addEventListener("click", () => {
       void apiCall<object>(base, "/auth/logout", { token: me.token, body: {} });
       signOutNow();
     });
 
-    client.onStateChange(onState);
-    onState(client.state);
+    client.onStateChange((state) => connection.onState(state));
+    connection.onState(client.state);
     client.onError((error) => {
       if (error.code === "unauthorized") signOutNow("Your sign-in expired; sign in again.");
     });
+    client.onPresence((event) => {
+      roster.apply(event);
+      renderLive();
+    });
+    client.onTyping((event) => typingIn.apply(event));
     client.subscribe({ channel: "notifications", topic: me.user.id, minPriority: 5 }, (event) => {
       if (event.type !== NOTIFICATION) return;
       const data = event.data as NotificationData;
       const toast = el("div", "toast", `${data.title}: ${data.body}`, { "data-testid": "toast" });
-      toasts.append(toast);
+      layout.toasts.append(toast);
       setTimeout(() => toast.remove(), 8000);
     });
     client.subscribe({ channel: "analytics", types: [ANALYTICS_TICK] }, (event) => {
       store.analytics = event.data as AnalyticsTickData;
-      renderMetrics();
+      renderMetrics(layout, store);
     });
     renderAll();
-    void loadOverview().then((offset) => {
+    void loadOverview().then(async (offset) => {
       if (offset === undefined || stopped) return;
-      client.subscribe({ channel: "chat", since: offset }, onListEvent, { onReset: () => void loadOverview() });
+      const list = client.subscribe({ channel: "chat", since: offset, presence: true }, onListEvent, { onReset: () => void loadOverview() });
+      const ack = await list.ready;
+      if (!ack.ok || stopped) return;
+      listStream = ack.stream;
+      await loadPresence(undefined);
     });
   };
 

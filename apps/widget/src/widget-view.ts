@@ -15,6 +15,8 @@ const STYLES = `
 .state { font-size: 12px; padding: 2px 8px; border-radius: 10px; background: rgba(255,255,255,.2); }
 .state.live { background: #16a34a; }
 .status { font-size: 12px; color: #52606d; padding: 4px 12px; border-bottom: 1px solid #e4e7eb; }
+.presence { font-size: 12px; color: #16a34a; padding: 2px 12px; }
+.typing { font-size: 12px; font-style: italic; color: #52606d; padding: 2px 12px; min-height: 16px; }
 .error { display: none; margin: 8px 12px; padding: 8px; border-radius: 6px; background: #fde8e8; color: #9b1c1c; }
 .error.shown { display: block; }
 .messages { flex: 1; overflow-y: auto; list-style: none; margin: 0; padding: 8px 12px; }
@@ -34,6 +36,10 @@ export interface WidgetView {
   panel: HTMLDivElement;
   state: HTMLSpanElement;
   status: HTMLDivElement;
+  /** "Ana is here": the agents present in this chat. */
+  presence: HTMLDivElement;
+  /** "Ana is typing…". */
+  typing: HTMLDivElement;
   error: HTMLDivElement;
   messages: HTMLUListElement;
   form: HTMLFormElement;
@@ -54,6 +60,8 @@ export function createWidgetView(title: string): WidgetView {
   const state = el("span", "state", "Not connected", { "data-testid": "rc-state" });
   head.append(state);
   const status = el("div", "status", "", { "data-testid": "rc-status" });
+  const presence = el("div", "presence", "", { "data-testid": "rc-presence" });
+  const typing = el("div", "typing", "", { "data-testid": "rc-typing", "aria-live": "polite" });
   const error = el("div", "error", "", { "data-testid": "rc-error", role: "alert" });
   const messages = el("ul", "messages", undefined, { "data-testid": "rc-messages" });
   const form = el("form", "form");
@@ -63,8 +71,8 @@ export function createWidgetView(title: string): WidgetView {
   const ended = el("div", "ended", "This chat has ended. ", { "data-testid": "rc-ended" });
   const restart = el("button", "restart", "Start a new chat", { type: "button" });
   ended.append(restart);
-  panel.append(head, status, error, messages, ended, form);
+  panel.append(head, status, presence, error, messages, typing, ended, form);
   root.append(style, bubble, panel);
   document.body.append(host);
-  return { bubble, panel, state, status, error, messages, form, input, send, ended, restart };
+  return { bubble, panel, state, status, presence, typing, error, messages, form, input, send, ended, restart };
 }

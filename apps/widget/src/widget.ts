@@ -14,7 +14,9 @@
  * replaced by it. Sending goes through the SDK's offline queue with idempotency keys:
  * typed while offline it waits (at most OFFLINE_LIMIT; one more is refused in the UI),
  * and it is committed exactly once even when an ack is lost to a dropped connection. The
- * connection state is always visible. No module-level state: everything lives in `boot`.
+ * connection state is always visible. Presence: the chat is subscribed with `presence:
+ * true`, so the agents in it show as "Ana is here"; typing goes both ways (typing.ts) and
+ * disappears by itself. No module-level state: everything lives in `boot`.
  */
 import { createClient, RoomcastClientError, type RoomcastClient, type Subscription } from "@roomcast/client";
 import {
@@ -26,6 +28,8 @@ import {
   type EventEnvelope,
 } from "@roomcast/protocol";
 import { apiCall, el, stateLabel } from "./api";
+import { memberLabel, PresenceRoster } from "./presence-roster";
+import { TypingIndicator, TypingSender, typingLabel } from "./typing";
 import { createWidgetView, type WidgetView } from "./widget-view";
 
 const OFFLINE_LIMIT = 20;
@@ -65,6 +69,17 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
   const seenEvents = new Set<string>();
   let pending: Pending[] = [];
   let nextLocalId = 1;
+  const roster = new PresenceRoster();
+  let stream: string | undefined;
+  const renderLive = (): void => {
+    const agents = roster.members(stream).filter((m) => m.role !== "visitor").map(memberLabel);
+    view.presence.textContent = agents.length === 0 ? "" : `${agents.join(", ")} ${agents.length === 1 ? "is" : "are"} here`;
+    view.typing.textContent = typingLabel(typingIn.who(stream));
+  };
+  const typingIn = new TypingIndicator(renderLive);
+  const typingOut = new TypingSender((typing) => {
+    if (client !== undefined && visit !== undefined) void client.typing({ channel: "chat", topic: visit.sessionId, typing });
+  });
 
   const showError = (error: ErrorBody | undefined): void => {
     view.error.textContent = error === undefined ? "" : `${error.message} (${error.code})`;
@@ -156,12 +171,25 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     client.onError((error) => {
       if (error.code === "forbidden" || error.code === "unauthorized") showError({ code: "unauthorized", message: "this chat is no longer available; start a new one" });
     });
-    subscription = client.subscribe({ channel: "chat", topic: current.sessionId, since: snapshot.offset }, onEvent, {
+    const live = client;
+    live.onPresence((event) => {
+      roster.apply(event);
+      renderLive();
+    });
+    live.onTyping((event) => typingIn.apply(event));
+    subscription = client.subscribe({ channel: "chat", topic: current.sessionId, since: snapshot.offset, presence: true }, onEvent, {
       onReset: () => {
         void apiCall<Snapshot>(base, "/widget/session", { token: current.token }).then((result) => {
           if (result.ok) applySnapshot(result);
         });
       },
+    });
+    void subscription.ready.then(async (ack) => {
+      if (!ack.ok) return;
+      stream = ack.stream;
+      const present = await live.presence({ channel: "chat", topic: current.sessionId });
+      if (present.ok) roster.replace(present.stream, present.members);
+      renderLive();
     });
   };
 
@@ -228,13 +256,18 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     const text = view.input.value.trim();
     if (text.length === 0) return;
     view.input.value = "";
+    typingOut.stop();
     send(text);
   });
+  view.input.addEventListener("input", () => typingOut.typed());
   view.restart.addEventListener("click", () => {
     void subscription?.unsubscribe();
     client?.close();
     client = undefined;
     visit = undefined;
+    stream = undefined;
+    typingIn.close();
+    renderLive();
     session = undefined;
     confirmed.clear();
     pending = [];
