@@ -4,7 +4,7 @@
  * in-memory adapter and the relay in-process. With DATABASE_URL, REDIS_URL and
  * ROOMCAST_RELAY=off it is one node of a cluster.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createAnalyticsJob, seedDemo } from "@roomcast/chat";
 import { createRedisClients } from "@roomcast/cluster";
@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   const assets = __filename.endsWith(".ts")
     ? webAssetMap(await (await import("./chat/web-bundle")).bundleWebAssets(path.resolve(__dirname, "../../widget/src")))
     : loadBuiltWebAssets(path.join(__dirname, "web"));
-  const gateway = createGateway({ config, logger, store, redis, backlog: () => outboxBacklog(db.prisma), processMetrics: true, chat: { db, assets } });
+  // ../package.json from src/ (tsx) and from dist/ (the compiled build) alike.
+  const { version } = JSON.parse(readFileSync(path.join(__dirname, "../package.json"), "utf8")) as { version: string };
+  const gateway = createGateway({ config, logger, store, redis, backlog: () => outboxBacklog(db.prisma), processMetrics: true, chat: { db, assets }, version });
 
   const workers = new AbortController();
   const running: Promise<void>[] = [];

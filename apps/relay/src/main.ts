@@ -11,6 +11,8 @@ import { ConfigError, loadConfig } from "@roomcast/config";
 import { createDb, createRelayOutbox, outboxBacklog } from "@roomcast/db";
 import { createLogger, createMetrics, createMetricsServer } from "@roomcast/ops";
 import { createRelay, createRetentionWorker, relayMemberId, serverEmitter } from "@roomcast/relay-core";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Server } from "socket.io";
 
 async function main(): Promise<void> {
@@ -25,7 +27,15 @@ async function main(): Promise<void> {
   // No sockets here: the filter wrap also skips encoding each broadcast's local copy.
   const io = new Server({ adapter: withEventFilter(clusterAdapter(config.redis, redis), { accepts: () => true }) });
   const emitter = serverEmitter(io, () => redis.flush());
-  const metrics = createMetrics({ nodeId: config.nodeId, role: "relay", defaultMetrics: true, sources: { backlog: () => outboxBacklog(db.prisma) } });
+  // ../package.json from src/ (tsx) and from dist/ (the compiled build) alike.
+  const { version } = JSON.parse(readFileSync(path.join(__dirname, "../package.json"), "utf8")) as { version: string };
+  const metrics = createMetrics({
+    nodeId: config.nodeId,
+    role: "relay",
+    defaultMetrics: true,
+    sources: { backlog: () => outboxBacklog(db.prisma) },
+    build: { version, commit: config.build.commit },
+  });
   const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(metrics);
   if (metricsServer !== undefined) {
     const address = await metricsServer.listen(config.metricsPort ?? 0, config.host);

@@ -1,4 +1,4 @@
-import { asNodeStatus, summarizeStatus } from "./cluster-status";
+import { asNodeStatus, scopeStatus, summarizeStatus } from "./cluster-status";
 
 const node = (nodeId: string, tenants: Record<string, number>) => ({
   nodeId,
@@ -81,5 +81,30 @@ describe("asNodeStatus", () => {
     expect(asNodeStatus(node("a", { t: 1 }))).toEqual(node("a", { t: 1 }));
     expect(asNodeStatus({ nodeId: "a", uptimeSeconds: 1, sockets: 1 })).toBeUndefined();
     expect(asNodeStatus(undefined)).toBeUndefined();
+  });
+});
+
+describe("scopeStatus", () => {
+  const whole = () =>
+    summarizeStatus({
+      self: { ...node("gw-1", { acme: 2, globex: 1 }), subscriptions: { channels: { chat: 3 }, streams: { acme: [["acme:chat:s1", 2]], globex: [["globex:chat:g", 1]] } } },
+      replies: [node("gw-2", { globex: 4 })],
+      known: undefined,
+      timedOut: false,
+      backlog: undefined,
+      elapsedMs: 1,
+    });
+
+  it("narrows every tenant-keyed figure to the asking tenant's admin, keeping the deployment's totals", () => {
+    const scoped = scopeStatus(whole(), "acme");
+    expect(scoped.connectionsPerTenant).toEqual({ acme: 2 });
+    expect(scoped.busiestStreams).toEqual({ acme: [{ stream: "acme:chat:s1", subscribers: 2 }] });
+    expect(scoped.nodes.map((n) => n.tenants)).toEqual([{ acme: 2 }, {}]);
+    expect(scoped.subscribersPerChannel).toEqual({ chat: 3 });
+    expect(JSON.stringify(scoped)).not.toContain("globex");
+  });
+
+  it("leaves the status whole for the deployment operator", () => {
+    expect(scopeStatus(whole(), undefined)).toEqual(whole());
   });
 });

@@ -157,3 +157,20 @@ export function requestNodeStatuses(io: GatewayServer, guardMs: number, logger: 
     }
   });
 }
+
+/**
+ * What one tenant's admin may see of the status: every tenant-keyed figure narrowed to its
+ * own tenant (connections, busiest streams, each node's tenants). Node names, the channel
+ * totals, the backlog and the relay lag are the deployment's and stay whole. A deployment
+ * operator (scope undefined) sees everything.
+ */
+export function scopeStatus(status: ClusterStatus, tenant: string | undefined): ClusterStatus {
+  if (tenant === undefined) return status;
+  const only = <T>(record: Record<string, T>): Record<string, T> => (tenant in record ? { [tenant]: record[tenant] as T } : {});
+  return {
+    ...status,
+    nodes: status.nodes.map((node) => ({ ...node, tenants: only(node.tenants) })),
+    connectionsPerTenant: only(status.connectionsPerTenant),
+    busiestStreams: only(status.busiestStreams),
+  };
+}

@@ -18,11 +18,12 @@ import type { Logger } from "pino";
 import { adminStaticRouter } from "../admin/admin-static";
 import { instrumentAdminUi, type AdminUi } from "../admin/admin-ui";
 import type { Authenticator } from "../auth/authenticator";
-import { requireAuth } from "../http/require-auth";
+import { principalOf, requireAuth } from "../http/require-auth";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { guardFetchSockets } from "./adapter-timeouts";
 import { createDeliveryMetrics, type DeliveryMetrics } from "./delivery-metrics";
-import { localStatus, OPS_NAMESPACE, requestNodeStatuses, summarizeStatus, type ClusterStatus } from "./cluster-status";
+import { OPERATOR_TENANT } from "../manage/actor";
+import { localStatus, OPS_NAMESPACE, requestNodeStatuses, scopeStatus, summarizeStatus, type ClusterStatus } from "./cluster-status";
 import { createNodeRegistry, type KnownNode, type NodeRegistry } from "./node-registry";
 import { refusalCode } from "./refusal-code";
 import { watchSlowConsumer } from "./slow-consumer";
@@ -119,7 +120,9 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
     metrics.text().then((body) => res.type(metrics.contentType).send(body), next);
   });
   opsRouter.get("/api/v1/status", requireAuth(deps.authenticator, ["admin"]), (_req, res, next) => {
-    status().then((body) => res.json(body), next);
+    // A tenant's admin sees its own tenant; the deployment operator (manage/actor.ts) every tenant.
+    const { tenant } = principalOf(res);
+    status().then((body) => res.json(scopeStatus(body, tenant === OPERATOR_TENANT ? undefined : tenant)), next);
   });
   const routers = [opsRouter];
   if (config.admin !== undefined) routers.push(adminStaticRouter());

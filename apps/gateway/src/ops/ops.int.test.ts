@@ -29,7 +29,8 @@ describe("status and metrics on three gateways", () => {
     await cluster.close();
   });
 
-  const adminToken = () => cluster.token({ sub: "ops", tenant: "acme", role: "admin" });
+  // The deployment operator (manage/actor.ts) sees every tenant; a tenant's admin its own.
+  const adminToken = () => cluster.token({ sub: "ops", tenant: "_deployment", role: "admin" });
   const getStatus = async (url: string, token = adminToken()) => {
     const started = Date.now();
     const response = await fetch(`${url}/api/v1/status`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
@@ -48,6 +49,9 @@ describe("status and metrics on three gateways", () => {
     expect(ms).toBeLessThan(1500);
     const member = await getStatus(c!.url, cluster.token({ sub: "u1", tenant: "acme", role: "member" }));
     expect(member.status).toBe(403);
+    const tenantAdmin = await getStatus(c!.url, cluster.token({ sub: "boss", tenant: "acme", role: "admin" }));
+    expect(tenantAdmin.body.connectionsPerTenant).toEqual({ acme: 2 });
+    expect(JSON.stringify(tenantAdmin.body)).not.toContain("globex");
   });
 
   it("sums subscribers per channel and the busiest streams of each tenant over the nodes", async () => {

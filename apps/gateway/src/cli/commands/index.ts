@@ -1,7 +1,6 @@
 /**
  * Every `roomcast` command, in the order `roomcast help` lists them. A new command is one
- * module in this folder and one entry here. (`status`, which prints /api/v1/status, is
- * planned — issue 10 item 4 — and registers here when it lands.)
+ * module in this folder and one entry here.
  */
 import type { Command } from "../command";
 import { checkConfigCommand } from "./check-config";
@@ -9,6 +8,7 @@ import { hashPasswordCommand } from "./hash-password";
 import { migrateCommand } from "./migrate";
 import { outboxCommand } from "./outbox";
 import { revokeCommand } from "./revoke";
+import { statusCommand } from "./status";
 import { tenantCommand } from "./tenant";
 import { tokenCommand } from "./token";
 import { userCommand } from "./user";
@@ -23,5 +23,6 @@ export const COMMANDS: readonly Command[] = [
   revokeCommand,
   migrateCommand,
   outboxCommand,
+  statusCommand,
   checkConfigCommand,
 ];
