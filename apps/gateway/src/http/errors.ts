@@ -1,7 +1,7 @@
 /**
  * HTTP error replies: the same closed code catalog as socket acks, one status per code.
  */
-import { err, type ErrorCode } from "@roomcast/protocol";
+import { err, isRetryable, type ErrorCode } from "@roomcast/protocol";
 import type { ErrorRequestHandler, Response } from "express";
 import type { Logger } from "pino";
 
@@ -23,7 +23,9 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
+/** A retryable code (protocol `isRetryable`, the same the SDK uses) says when to retry, unless the route already did. */
 export function sendError(res: Response, code: ErrorCode, message: string): void {
+  if (isRetryable(code) && !res.headersSent && !res.hasHeader("retry-after")) res.setHeader("retry-after", "1");
   res.status(STATUS[code]).json(err(code, message));
 }
 
