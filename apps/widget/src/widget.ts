@@ -184,12 +184,19 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
         });
       },
     });
-    void subscription.ready.then(async (ack) => {
-      if (!ack.ok) return;
-      stream = ack.stream;
+    const loadPresence = async (): Promise<void> => {
       const present = await live.presence({ channel: "chat", topic: current.sessionId });
       if (present.ok) roster.replace(present.stream, present.members);
       renderLive();
+    };
+    void subscription.ready.then((ack) => {
+      if (!ack.ok) return;
+      stream = ack.stream;
+      void loadPresence();
+    });
+    // Back after a drop: who is here may have changed meanwhile.
+    live.onStateChange((state) => {
+      if (state === "live" && stream !== undefined) void loadPresence();
     });
   };
 

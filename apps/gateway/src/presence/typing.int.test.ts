@@ -47,7 +47,9 @@ describe("typing across nodes", () => {
     });
     expect(await seen).toEqual({ stream: "acme:chat:s1", user: "v1", role: "visitor", name: "Vera", typing: true });
     // A later notice of the agent's, seen by the visitor's tab, orders after every echo the tab could have had.
-    const agentSeen = waitFor<TypingEvent>("the agent's typing on the visitor's tab", 5000, (resolve) => visitorTab.on("typing", (e) => e.user === "ana" && resolve(e)));
+    const agentSeen = waitFor<TypingEvent>("the agent's typing on the visitor's tab", 5000, (resolve) => {
+      visitorTab.on("typing", (e) => e.user === "ana" && resolve(e));
+    });
     expect(await typingRequest(agent, { channel: "chat", topic: "s1", typing: false })).toEqual({ ok: true, stream: "acme:chat:s1" });
     expect(await agentSeen).toMatchObject({ user: "ana", typing: false });
     expect(ownEcho.filter((e) => e.user === "v1")).toEqual([]);
