@@ -1,5 +1,6 @@
 /**
- * `npm run db:watch-table -- <table> --tenant-column <column> --columns <a,b,c>`: writes
+ * `npm run db:watch-table -- <table> --tenant-column <column> --columns <a,b,c>
+ * [--key-column <column>]`: writes
  * the migration `prisma/migrations/<timestamp>_watch_<table>/migration.sql` that publishes
  * the table's row changes (`watchTable`); `--unwatch` writes one that stops it
  * (`unwatchTable`). Prints `{"created":"<folder>"}`; apply it with `npm run db:migrate`.
@@ -11,7 +12,7 @@ import { MIGRATION_FILE, migrationFolderName } from "../migrate/migration-list";
 import { MIGRATIONS_DIR } from "../paths";
 import { unwatchTable, watchTable } from "./watch-table";
 
-const USAGE = "usage: db:watch-table -- <table> --tenant-column <column> --columns <a,b,c> | <table> --unwatch";
+const USAGE = "usage: db:watch-table -- <table> --tenant-column <column> --columns <a,b,c> [--key-column <column>] | <table> --unwatch";
 
 /** The migration's folder name and SQL for these arguments; throws RangeError on a usage error. */
 export function watchMigration(args: readonly string[], at: Date): { folder: string; sql: string } {
@@ -23,8 +24,10 @@ export function watchMigration(args: readonly string[], at: Date): { folder: str
   }
   const tenantColumn = option(rest, "--tenant-column");
   const columns = option(rest, "--columns")?.split(",").map((column) => column.trim());
-  if (tenantColumn === undefined || columns === undefined || rest.length !== 4) throw new RangeError(USAGE);
-  return { folder: migrationFolderName(`watch_${table}`, at), sql: watchTable(table, { tenantColumn, columns }) };
+  const keyColumn = option(rest, "--key-column");
+  const expected = keyColumn === undefined ? 4 : 6;
+  if (tenantColumn === undefined || columns === undefined || rest.length !== expected) throw new RangeError(USAGE);
+  return { folder: migrationFolderName(`watch_${table}`, at), sql: watchTable(table, { tenantColumn, columns, keyColumn }) };
 }
 
 function option(args: readonly string[], name: string): string | undefined {

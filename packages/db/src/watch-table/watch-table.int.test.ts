@@ -1,9 +1,10 @@
 /**
- * watchTable's trigger against the real PostgreSQL (migrations `…_changes_channel` and
- * `…_watch_documents`): each insert, update and delete of `documents` commits one outbox
- * event on `<tenant>:changes:documents` with the listed columns only, its offset taken
- * under the stream lock (commit order, gapless after a rollback), queued for the relay;
- * the trigger's partition key equals partitionKey().
+ * watchTable's triggers against the real PostgreSQL (migrations `…_changes_channel`,
+ * `…_changes_batched` and the latest `…_watch_documents`): each inserted, updated and
+ * deleted row of `documents` commits one outbox event on `<tenant>:changes:documents` with
+ * the listed columns only, its offset taken under the stream lock (commit order, gapless
+ * after a rollback, contiguous per tenant within a statement), queued for the relay; the
+ * SQL partition key equals partitionKey().
  */
 import pg from "pg";
 import { partitionKey } from "../stream-hash";
@@ -81,6 +82,25 @@ describe("watchTable trigger", () => {
     expect((await changes("t_b:changes:documents")).map((r) => [r.type, r.data.new?.id, r.data.old])).toEqual([
       ["insert", "m2", null],
       ["insert", "m1", null],
+    ]);
+  });
+
+  it("publishes a statement's rows with contiguous offsets per tenant; an update of the key is a delete and an insert", async () => {
+    await pool.query(
+      "INSERT INTO documents (id, tenant_id, name, status) VALUES ('b1', 'bulk_a', 'b1', 'queued'), ('b2', 'bulk_b', 'b2', 'queued'), ('b3', 'bulk_a', 'b3', 'queued')",
+    );
+    await pool.query("UPDATE documents SET status = 'done' WHERE tenant_id IN ('bulk_a', 'bulk_b')");
+    await pool.query("UPDATE documents SET id = 'b3_renamed' WHERE id = 'b3'");
+    const a = await changes("bulk_a:changes:documents");
+    expect(a.map((r) => Number(r.stream_offset))).toEqual([1, 2, 3, 4, 5, 6]);
+    // Within one statement the rows' order is the statement's own (not specified); across statements, commit order.
+    const ids = (rows: ChangeRow[]) => rows.map((r) => `${r.type} ${String(r.data.new?.id ?? "-")} ${String(r.data.old?.id ?? "-")}`);
+    expect(ids(a.slice(0, 2)).sort()).toEqual(["insert b1 -", "insert b3 -"]);
+    expect(ids(a.slice(2, 4)).sort()).toEqual(["update b1 b1", "update b3 b3"]);
+    expect(ids(a.slice(4))).toEqual(["delete - b3", "insert b3_renamed -"]);
+    expect((await changes("bulk_b:changes:documents")).map((r) => [Number(r.stream_offset), r.type])).toEqual([
+      [1, "insert"],
+      [2, "update"],
     ]);
   });
 
