@@ -104,6 +104,11 @@ export class FakeSocket implements ClientSocket {
     this.fire(event, envelope);
   }
 
+  /** A presence or typing event from the server (raw: the SDK parses it). */
+  pushEphemeral(event: "presence" | "typing", payload: unknown): void {
+    this.fire(event, payload);
+  }
+
   managerEvent(event: "reconnect_failed"): void {
     for (const listener of this.managerListeners.get(event) ?? []) (listener as () => void)();
   }
