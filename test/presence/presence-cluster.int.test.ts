@@ -137,9 +137,11 @@ describe("presence across nodes", () => {
     expect(await request(doomed, "subscribe", CHAT)).toMatchObject({ ok: true });
     await log.next("v4's join from the gateway process", is("join", "v4"));
 
+    const killedAt = Date.now();
     await proc.stop("SIGKILL");
     child = undefined;
     await log.next("v4's leave after its node died", is("leave", "v4"), 10_000);
+    process.stdout.write(`presence: a SIGKILLed gateway's member left ${Date.now() - killedAt} ms after the kill\n`);
     const listed = await request(watcher, "presence" as "subscribe", { channel: "chat", topic: "s1" });
     expect((listed as unknown as { members: Array<{ user: string }> }).members.map((m) => m.user)).not.toContain("v4");
   });

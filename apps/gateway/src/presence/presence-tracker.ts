@@ -33,7 +33,8 @@ export interface PresenceTimings {
   timeoutMs: number;
 }
 
-export const PRESENCE_TIMINGS: PresenceTimings = { refreshMs: 2000, ttlMs: 6000, sweepMs: 2000, graceMs: 3000, timeoutMs: 1000 };
+/** Worst case for a dead node's members: ttlMs + sweepMs = 6 s after its last refresh. */
+export const PRESENCE_TIMINGS: PresenceTimings = { refreshMs: 1500, ttlMs: 5000, sweepMs: 1000, graceMs: 3000, timeoutMs: 1000 };
 
 export interface PresenceTracker {
   /** Makes the socket visible in `stream` and sends it that stream's presence events. */
