@@ -21,6 +21,13 @@ describe("authenticator", () => {
     expect(await auth.authenticate({ headers: {}, socketToken: token })).toEqual(expected);
   });
 
+  it("carries the token's display name into the principal, and refuses a name that is not a short string", async () => {
+    const named = signToken(config.jwt, { sub: "ana", tenant: "acme", role: "agent", name: "Ana" });
+    expect(await auth.authenticate(bearer(named))).toMatchObject({ ok: true, principal: { sub: "ana", name: "Ana" } });
+    const bad = jwt.sign({ tid: "acme", role: "agent", name: 42, exp: Math.floor(Date.now() / 1000) + 60 }, SECRET, { subject: "ana", issuer: "roomcast", audience: "gateway" });
+    expect(await auth.authenticate(bearer(bad))).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+  });
+
   it.each([
     ["missing", {}, "missing token"],
     ["wrong issuer", { issuer: "someone-else", audience: "gateway" }, "invalid token"],
