@@ -15,8 +15,9 @@
  *   sweeps the streams it has entries in: the expired entries of a dead node are removed
  *   there, and their members' leaves are sent by the one node whose sweep removed them.
  *   So a node that dies (SIGKILL) is gone from every stream within ttlMs + sweepMs.
- * - Every store call is bounded (`timeoutMs`); a failed or late call is logged and the next
- *   refresh repairs the entry. Nothing here throws into a socket handler.
+ * - Every store call is bounded (`timeoutMs`); a failed or late call is logged (a warning
+ *   once per outage) and the next refresh repairs the entry (a lost entry comes back as a
+ *   join). Nothing here throws into a socket handler.
  * `close()` stops the timers; the entries of this node then expire like a dead node's, so
  * clients that reconnect to another node within the TTL see no leave.
  */
@@ -79,13 +80,25 @@ export function createPresenceTracker(deps: PresenceTrackerDeps): PresenceTracke
       }),
     ]).finally(() => clearTimeout(timer));
   };
-  const failed = (what: string, stream: string) => (error: unknown) =>
-    logger.warn({ err: error instanceof Error ? error.message : String(error), stream }, `presence ${what} failed`);
+  // One warning per outage (every entry fails each refresh while the store is away), one line when it is back.
+  let unreachable = false;
+  const failed = (what: string, stream: string) => (error: unknown) => {
+    const fields = { err: error instanceof Error ? error.message : String(error), stream };
+    if (unreachable) return logger.debug(fields, `presence ${what} failed`);
+    unreachable = true;
+    logger.warn(fields, `presence ${what} failed; the store is retried on every refresh`);
+  };
+  const answered = () => {
+    if (!unreachable) return;
+    unreachable = false;
+    logger.info("presence store reachable again");
+  };
   const emit = (stream: string, type: "join" | "leave", member: PresenceMember) => io.to(presenceRoom(stream)).emit("presence", { stream, type, member });
 
   const put = async (stream: string, member: LocalMember) => {
     const at = now();
     const { first } = await bounded(store.put(stream, member.entry, at, at + t.ttlMs));
+    answered();
     if (first) emit(stream, "join", toMember(member.entry));
   };
 
