@@ -34,7 +34,7 @@ import { startCluster } from "../scripts/cluster/start-cluster";
 import { summarizeProfile } from "./cpu-profile-summary";
 import { startProfile } from "./inspector";
 import { cpuDelta, cpuOf, monotonicMs, sleep, spawnPlainEmitter, spawnPlainServer, startRedis, type CpuSample } from "./processes";
-import { arg, atRate, connect } from "./support";
+import { arg, atRate, connect, runBench } from "./support";
 
 const CLIENTS = arg("clients", 1000);
 const RATE = arg("rate", 200);
@@ -257,10 +257,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -39,7 +39,7 @@ import { waitForStatus, waitUntil } from "../scripts/cluster/readiness";
 import { startCluster } from "../scripts/cluster/start-cluster";
 import { deliveries, openClients, probe, startPublisher, type ClientLoad, type ClientSpec, type PublishResult } from "./front-door-load";
 import { spawnPlainServer } from "./processes";
-import { arg } from "./support";
+import { arg, runBench } from "./support";
 
 const CLIENTS = arg("clients", 10_000);
 const PER_SOURCE = arg("per-source", 100);
@@ -233,10 +233,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

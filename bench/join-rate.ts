@@ -34,7 +34,7 @@ import { startCluster } from "../scripts/cluster/start-cluster";
 import { summarizeProfile } from "./cpu-profile-summary";
 import { startProfile } from "./inspector";
 import { cpuDelta, cpuOf, monotonicMs, postgresPids, sleep, spawnPlainServer, startRedis } from "./processes";
-import { arg, connect, summarize, type LatencySummary } from "./support";
+import { arg, connect, runBench, summarize, type LatencySummary } from "./support";
 
 const CLIENTS = arg("clients", 2000);
 const CONCURRENCY = arg("concurrency", 50);
@@ -234,10 +234,4 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join("\n"));
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -24,7 +24,7 @@ import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { startCluster } from "../scripts/cluster/start-cluster";
 import { monotonicMs, spawnPlainEmitter, spawnPlainServer, startRedis } from "./processes";
-import { arg, atRate, connect, summarize, type LatencySummary } from "./support";
+import { arg, atRate, connect, runBench, summarize, type LatencySummary } from "./support";
 
 const RATE = arg("rate", 1000);
 const SECONDS = arg("seconds", 20);
@@ -168,10 +168,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -30,7 +30,7 @@ import { freePort } from "../scripts/cluster/free-port";
 import { summarizeHeapGrowth } from "./heap-snapshot-summary";
 import { measureAfterGc, takeHeapSnapshot } from "./inspector";
 import { sleep, spawnPlainServer, startRedis } from "./processes";
-import { arg, connect } from "./support";
+import { arg, connect, runBench } from "./support";
 
 const CLIENTS = arg("clients", 5000);
 const IDLE = arg("idle", 5);
@@ -193,10 +193,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

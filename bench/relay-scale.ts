@@ -29,7 +29,7 @@ import path from "node:path";
 import pino from "pino";
 import { Server } from "socket.io";
 import { freePorts } from "../scripts/cluster/free-port";
-import { arg } from "./support";
+import { arg, runBench } from "./support";
 
 const EVENTS = arg("events", 50_000);
 const STREAMS = arg("streams", 256);
@@ -228,10 +228,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { Server } from "socket.io";
 import { startCluster } from "../scripts/cluster/start-cluster";
-import { arg } from "./support";
+import { arg, runBench } from "./support";
 
 const EVENTS = arg("events", 50_000);
 const STREAMS = arg("streams", 20);
@@ -113,10 +113,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
