@@ -76,7 +76,7 @@ export const envSchema = z
     ROOMCAST_RELAY: z.enum(["inline", "off"]).default("inline"),
     /** Longest a committed event waits for the relay when a NOTIFY is lost, in milliseconds. */
     ROOMCAST_RELAY_POLL_MS: int(10, 60_000).default(500),
-    /** Events the relay reads per partition per round. */
+    /** Most events one relay round reads (over all of its partitions). */
     ROOMCAST_RELAY_BATCH_SIZE: int(1, 10_000).default(500),
     /** Emit attempts before an event that cannot be emitted is quarantined. */
     ROOMCAST_RELAY_MAX_ATTEMPTS: int(1, 1000).default(5),
