@@ -14,6 +14,9 @@
  * in it: "Agents online"), and so is the open session (who is in this chat; the visitor's
  * widget shows the agent as here). Typing goes both ways and expires by itself (typing.ts).
  *
+ * Availability: the header's switch (console-availability.ts) sets the agent online or
+ * away; new chats are routed only to online agents.
+ *
  * Connection indicator: console-connection.ts (live, reconnecting, then REST polling).
  * No module-level state: everything lives in `boot`.
  */
@@ -33,6 +36,7 @@ import {
   type NotificationData,
 } from "@roomcast/protocol";
 import { apiCall, el, randomKey } from "./api";
+import { availabilitySwitch } from "./console-availability";
 import { createConnectionMachine } from "./console-connection";
 import { ConsoleStore } from "./console-store";
 import { consoleLayout, loginForm, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
@@ -200,6 +204,7 @@ function boot(root: HTMLElement | null): void {
       saveSignIn(undefined);
       showLogin(message);
     };
+    layout.signOut.before(availabilitySwitch(base, me.token, me.user.id, handleApiError));
     // Sign-out revokes the token on the server (every socket using it is disconnected, and
     // it is refused from now on), then forgets it here whatever the answer.
     layout.signOut.addEventListener("click", () => {

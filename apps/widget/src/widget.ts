@@ -16,7 +16,10 @@
  * and it is committed exactly once even when an ack is lost to a dropped connection. The
  * connection state is always visible. Presence: the chat is subscribed with `presence:
  * true`, so the agents in it show as "Ana is here"; typing goes both ways (typing.ts) and
- * disappears by itself. No module-level state: everything lives in `boot`.
+ * disappears by itself. When no agent is online (`agentsAvailable: false` from the start
+ * or the reload), a waiting chat offers "leave a message": what the visitor sends is stored
+ * in the session like any message and the session stays waiting for an agent. No
+ * module-level state: everything lives in `boot`.
  */
 import { createClient, RoomcastClientError, type RoomcastClient, type Subscription } from "@roomcast/client";
 import {
@@ -43,6 +46,8 @@ interface Snapshot {
   session: ChatSessionView;
   messages: ChatMessageView[];
   offset: number;
+  /** Whether any agent was online when the snapshot was taken. */
+  agentsAvailable?: boolean;
 }
 
 interface Pending {
@@ -65,6 +70,7 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
   let subscription: Subscription | undefined;
   let visit: Visit | undefined;
   let session: ChatSessionView | undefined;
+  let agentsAvailable = true;
   const confirmed = new Map<string, ChatMessageView>();
   const seenEvents = new Set<string>();
   let pending: Pending[] = [];
@@ -102,7 +108,19 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     view.messages.replaceChildren(...items);
     view.messages.scrollTop = view.messages.scrollHeight;
     const ended = session?.status === "ended";
-    view.status.textContent = session === undefined ? "" : ended ? "Chat ended" : session.status === "active" ? "An agent is with you" : "Waiting for an agent…";
+    const leaveMessage = session?.status === "waiting" && !agentsAvailable;
+    view.status.textContent =
+      session === undefined
+        ? ""
+        : ended
+          ? "Chat ended"
+          : session.status === "active"
+            ? "An agent is with you"
+            : leaveMessage
+              ? "No agent is online right now. Leave a message and we will answer here."
+              : "Waiting for an agent…";
+    view.status.dataset.leaveMessage = String(leaveMessage);
+    view.input.placeholder = leaveMessage ? "Leave a message…" : "Type a message…";
     view.ended.classList.toggle("shown", ended);
     view.input.disabled = ended || session === undefined;
     view.send.disabled = ended || session === undefined;
@@ -110,6 +128,7 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
 
   const applySnapshot = (snapshot: Snapshot): void => {
     session = snapshot.session;
+    agentsAvailable = snapshot.agentsAvailable ?? true;
     confirmed.clear();
     for (const m of snapshot.messages) confirmed.set(m.id, m);
     // Committed sends are in the snapshot now; only unacknowledged ones stay pending.

@@ -15,3 +15,4 @@ export { reportDocumentStatus, type DocumentReport } from "./documents";
 export { createAnalyticsJob, ANALYTICS_JOB, type AnalyticsJob, type AnalyticsJobDeps } from "./analytics-job";
 export { seedDemo, seedTenant, verifyUser, DEMO_TENANT, DEMO_WIDGET_KEY, DEMO_PASSWORD, DEMO_USERS, type SeedTenant, type SeedUser } from "./seed";
 export { newId } from "./ids";
+export { pickAgent, routeNewSession } from "./routing";

@@ -1,7 +1,9 @@
 /**
  * Session lifecycle: start (widget), assign, end. Every change goes through chatWrite, so
  * it commits with its events. Status moves waiting → active → ended; ended is final, and
- * ending an ended session is a no-op that publishes nothing.
+ * ending an ended session is a no-op that publishes nothing. A new session goes to one of
+ * the agents the caller says are available (routing.ts: fewest active chats first) and
+ * starts active; with none it starts waiting.
  */
 import type { Db } from "@roomcast/db";
 import { CHAT_SESSION_UPDATED, NOTIFICATION, type ChatSessionView, type Principal } from "@roomcast/protocol";
@@ -9,6 +11,7 @@ import { loadSession } from "./access";
 import { ChatError } from "./chat-error";
 import { chatWrite } from "./chat-write";
 import { newId } from "./ids";
+import { routeNewSession } from "./routing";
 import { sessionView } from "./views";
 
 export interface StartSessionInput {
@@ -16,11 +19,14 @@ export interface StartSessionInput {
   visitorId: string;
   visitorName: string;
   origin: string | null;
+  /** Ids of the agents whose availability is online (the gateway's availability store); omitted, nobody. */
+  availableAgents?: readonly string[] | undefined;
 }
 
 /** The new session and the offset of its stream after the start event (subscribe with `since` = this). */
 export async function startSession(db: Db, input: StartSessionInput): Promise<{ session: ChatSessionView; offset: number }> {
   return chatWrite(db, input.tenant, async ({ tx, now }) => {
+    const agentId = await routeNewSession(tx, input.tenant, input.availableAgents ?? []);
     const session = await tx.chatSession.create({
       data: {
         id: newId("s"),
@@ -28,6 +34,7 @@ export async function startSession(db: Db, input: StartSessionInput): Promise<{ 
         visitorId: input.visitorId,
         visitorName: input.visitorName,
         origin: input.origin,
+        ...(agentId === undefined ? {} : { agentId, status: "active" }),
         createdAt: now,
         updatedAt: now,
       },

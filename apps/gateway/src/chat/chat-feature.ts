@@ -12,6 +12,8 @@ import type { Authenticator } from "../auth/authenticator";
 import type { Revoker } from "../auth/revoke";
 import { createLimiter } from "../limits/limiter";
 import type { DomainPublish } from "../publish/publish-use-case";
+import { createMemoryAvailability, createRedisAvailability } from "./availability";
+import { availabilityRouter } from "./availability.routes";
 import { chatPublish } from "./chat-publish";
 import { chatRouter } from "./chat.routes";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, loginRouter } from "./login.routes";
@@ -42,8 +44,11 @@ export function createChatFeature(
     durationSeconds: LOGIN_WINDOW_SECONDS,
     redis: deps.redis === undefined ? undefined : { client: deps.redis, prefix: config.redisPrefix },
   });
+  const availability =
+    deps.redis === undefined ? createMemoryAvailability() : createRedisAvailability({ redis: deps.redis, prefix: config.redisPrefix, logger });
   const api = Router();
-  api.use(widgetRouter({ db, config, authenticator, logger }));
+  api.use(widgetRouter({ db, config, authenticator, logger, availability }));
+  api.use(availabilityRouter({ availability, authenticator, logger }));
   api.use(loginRouter({ db, config, logger, limiter: loginLimiter }));
   api.use(chatRouter({ db, authenticator, logger, revoker: deps.revoker }));
   api.use(producersRouter({ db, authenticator, logger }));

@@ -3,9 +3,11 @@
  * - `POST /widget/sessions` `{ widgetKey, name? }`: the tenant is found by its widget key
  *   (unknown key: `unauthorized`), the page's Origin must be one of the tenant's
  *   allowedOrigins or the gateway's own (else `origin_not_allowed`); starts a chat session
- *   and returns a visitor token whose `sid` is that session — the only one it opens.
+ *   and returns a visitor token whose `sid` is that session — the only one it opens. The
+ *   session goes to an online agent (routing.ts) or waits; `agentsAvailable` says whether
+ *   any agent is online, so the widget offers "leave a message" when none is.
  * - `GET /widget/session` (Bearer visitor token): the visitor's session and transcript with
- *   the stream offset to subscribe from.
+ *   the stream offset to subscribe from, and `agentsAvailable`.
  * CORS headers are sent on refusals too, so the widget can show why it was refused; the
  * token, not the CORS answer, is what grants access.
  */
@@ -21,6 +23,7 @@ import { sendError } from "../http/errors";
 import { isOriginAllowed } from "../http/origin";
 import { principalOf, requireAuth } from "../http/require-auth";
 import { describeIssues } from "../validation/describe-issues";
+import type { AvailabilityStore } from "./availability";
 import { sendDomainError } from "./domain-error";
 
 const startBody = z.object({ widgetKey: z.string().min(1).max(200), name: z.string().trim().min(1).max(80).optional() }).strict();
@@ -44,6 +47,7 @@ export interface WidgetRouteDeps {
   config: Readonly<Config>;
   authenticator: Authenticator;
   logger: Logger;
+  availability: AvailabilityStore;
 }
 
 export function widgetRouter(deps: WidgetRouteDeps): Router {
@@ -61,11 +65,13 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
         throw new ChatError("origin_not_allowed", `this site (${req.headers.origin ?? "unknown origin"}) may not use this chat widget`);
       }
       const visitorId = newId("v");
+      const availableAgents = await deps.availability.online(tenant.id);
       const { session, offset } = await startSession(db, {
         tenant: tenant.id,
         visitorId,
         visitorName: body.data.name ?? `Visitor ${visitorId.slice(2, 6)}`,
         origin: req.headers.origin ?? null,
+        availableAgents,
       });
       const token = signToken(config.jwt, {
         sub: visitorId,
@@ -75,14 +81,14 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
         name: session.visitorName,
         ttlSeconds: config.chat.visitorTokenTtlSeconds,
       });
-      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset });
+      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset, agentsAvailable: session.agentId !== null });
     })().catch((error: unknown) => sendDomainError(res, error, logger, "start widget session"));
   });
 
   router.get("/widget/session", requireAuth(deps.authenticator, ["visitor"]), (_req, res) => {
     const principal = principalOf(res);
-    getSession(db, principal, principal.session ?? "").then(
-      (result) => res.json({ ok: true, ...result }),
+    Promise.all([getSession(db, principal, principal.session ?? ""), deps.availability.online(principal.tenant)]).then(
+      ([result, online]) => res.json({ ok: true, ...result, agentsAvailable: online.length > 0 }),
       (error: unknown) => sendDomainError(res, error, logger, "read widget session"),
     );
   });
