@@ -15,6 +15,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { openPostgresSession, prismaSession, type SqlSession } from "./session";
 import { silentLogger, type Logger } from "./logger";
 import { lockPgliteDir } from "./pglite-lock";
 
@@ -33,6 +34,8 @@ export interface Db {
    * the listener is then dead and the caller opens a new one.
    */
   listen(channel: string, onPayload: (payload: string) => void, onError?: (error: Error) => void): Promise<Listener>;
+  /** A session of its own for a worker that holds session state (session.ts); closed with the Db. */
+  openSession(queryTimeoutMs?: number): Promise<SqlSession>;
   close(): Promise<void>;
 }
 
@@ -56,12 +59,27 @@ function createPostgresDb(databaseUrl: string, poolSize: number, logger: Logger)
   pool.on("error", (error) => logger.warn({ err: error }, "idle PostgreSQL connection lost"));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const listeners = new Set<pg.Client>();
+  const sessions = new Set<SqlSession>();
   let closed: Promise<void> | undefined;
   let closing = false;
 
   return {
     prisma,
     kind: "postgres",
+    async openSession(queryTimeoutMs = 30_000) {
+      const session = await openPostgresSession(databaseUrl, queryTimeoutMs);
+      sessions.add(session);
+      return {
+        get alive() {
+          return session.alive;
+        },
+        query: (text, values) => session.query(text, values),
+        close: async () => {
+          sessions.delete(session);
+          await session.close();
+        },
+      };
+    },
     async listen(channel, onPayload, onError) {
       assertChannel(channel);
       const client = new pg.Client({ connectionString: databaseUrl });
@@ -95,6 +113,8 @@ function createPostgresDb(databaseUrl: string, poolSize: number, logger: Logger)
       closed ??= (async () => {
         await Promise.allSettled([...listeners].map((client) => client.end()));
         listeners.clear();
+        await Promise.allSettled([...sessions].map((session) => session.close()));
+        sessions.clear();
         await prisma.$disconnect();
         await pool.end();
       })();
@@ -119,6 +139,7 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
   return {
     prisma,
     kind: "pglite",
+    openSession: async () => prismaSession(prisma),
     async listen(channel, onPayload) {
       assertChannel(channel);
       const unlisten = await pglite.listen(channel, onPayload);

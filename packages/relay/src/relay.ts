@@ -11,15 +11,18 @@
  * a moment; the partition locks (see @roomcast/db relay-outbox) still keep every stream
  * with one relay at a time.
  *
- * A round, in one transaction: heartbeat when due, take the free locks of this relay's
- * share and read up to `batchSize` pending events (one statement), emit them in order,
- * flush the emitter, mark the emitted ones (one statement), commit. A relay that dies
- * mid-round leaves its rows pending and its locks vanish with its connection, so another
- * relay emits them again (duplicates only on the wire; the SDK drops them).
+ * A round, on the relay's own database session: heartbeat when due, hold the locks of this
+ * relay's share and read up to `batchSize` pending events (one statement once the locks
+ * are held), emit them in order, flush the emitter, mark the emitted and quarantined ones
+ * (one statement). Nothing is marked before the flush: a relay that dies mid-round leaves
+ * its rows pending and its locks vanish with its connection, so another relay emits them
+ * again (duplicates only on the wire; the SDK drops them).
  *
  * Failures:
- * - the emitter, Redis or the database failing: the round rolls back, nothing is marked,
- *   and the relay retries in place with exponential backoff (it never stops on its own);
+ * - the emitter, Redis or the database failing: the round stops, nothing of it is marked
+ *   (attempts and quarantines already written stay), and the relay retries in place with
+ *   exponential backoff (it never stops on its own); a lost session is replaced, and its
+ *   locks taken again, before the next round;
  * - one event failing (it cannot become an envelope — unknown channel, data too large or
  *   too deep, unparseable — or the emitter throws on it): its attempt is counted, its
  *   stream stops for this round (order is kept), every other stream goes on; after
@@ -166,17 +169,19 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
       const order = [...share.slice(offset), ...share.slice(0, offset)];
       const pending = await tx.lockAndRead(order, options.batchSize);
       const emitted: PendingEvent[] = [];
+      const quarantined: PendingEvent[] = [];
       const stopped = new Set<string>();
       for (const event of pending) {
         if (stopped.has(event.stream)) continue;
         const problem = emitOne(event);
         if (problem === undefined) emitted.push(event);
         else if ((await fail(tx, event, problem)) === "retry") stopped.add(event.stream);
+        else quarantined.push(event); // its placeholder went out: marked with the rest, after the flush
       }
       await bounded(emitter.flush(), settings.flushTimeoutMs, "emitter flush");
       const flushedAt = Date.now();
       if (hooks.onLag !== undefined) lags = emitted.map((event) => (flushedAt - Date.parse(event.ts)) / 1000);
-      await tx.markEmitted(emitted);
+      await tx.markEmitted([...emitted, ...quarantined]);
       return { emitted: emitted.length, more: pending.length >= options.batchSize && stopped.size === 0 };
     });
     if (heartbeatDue) lastHeartbeat = started;

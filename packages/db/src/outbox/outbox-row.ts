@@ -52,17 +52,15 @@ export interface OutboxRow {
   quarantined: boolean;
 }
 
-/** The columns of OutboxRow, of the outbox_events row named `alias` (for joins). */
-export function outboxColumns(alias = "outbox_events"): Prisma.Sql {
+/** The select list of OutboxRow, of the outbox_events row named `alias` (for joins), as SQL text. */
+export function outboxColumnList(alias = "outbox_events"): string {
   const a = alias;
-  return Prisma.raw(
-    `${a}.id::text AS id, ${a}.stream, ${a}.stream_offset, ${a}.channel, ${a}.topic, ${a}.type, ${a}.priority, ${a}.source,
+  return `${a}.id::text AS id, ${a}.stream, ${a}.stream_offset, ${a}.channel, ${a}.topic, ${a}.type, ${a}.priority, ${a}.source,
      to_char(${a}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts,
-     ${a}.data::text AS data, ${a}.attempts, ${a}.quarantined_at IS NOT NULL AS quarantined`,
-  );
+     ${a}.data::text AS data, ${a}.attempts, ${a}.quarantined_at IS NOT NULL AS quarantined`;
 }
 
-export const OUTBOX_COLUMNS = outboxColumns();
+export const OUTBOX_COLUMNS = Prisma.raw(outboxColumnList());
 
 export type Built = { ok: true; envelope: EventEnvelope } | { ok: false; problem: string };
 

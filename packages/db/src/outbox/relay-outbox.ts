@@ -1,30 +1,34 @@
 /**
- * The relay's port onto the outbox: one round in one transaction, and a wake-up listen.
+ * The relay's port onto the outbox: rounds on one database session of the relay's own,
+ * and a wake-up listen.
  *
  * Partitions: a stream belongs to partition `partition_key % RELAY_PARTITIONS`, computed
  * by the `outbox_events_enqueue` trigger into `outbox_pending.partition`. A relay emits a
- * partition only inside a transaction holding `pg_try_advisory_xact_lock(RELAY_LOCK_KEY,
- * partition)`: two relays never emit one stream at once, and the lock goes at commit, at
- * rollback, or with a killed relay's connection. Which partitions a relay tries is its
- * share of the live members (`heartbeat`), so N relays split the work instead of the
- * first one taking every free lock.
+ * partition only while its session holds `pg_try_advisory_lock(RELAY_LOCK_KEY,
+ * partition)`: two relays never emit one stream at once. The locks are held across rounds
+ * (a partition is locked once, when it joins the relay's share) and let go when the share
+ * shrinks (`pg_advisory_unlock`), when the relay leaves, or with the session — a killed
+ * relay's connection takes them along, so another relay takes over without any lease to
+ * expire. Which partitions a relay tries is its share of the live members (`heartbeat`),
+ * so N relays split the work instead of the first one taking every free lock.
  *
- * Cost per round, whatever the backlog: `lockAndRead` is one statement that walks the
- * wanted partitions in order, takes each free lock and reads that partition's pending
- * rows by (partition, seq) from outbox_pending, joined to their events by (stream,
- * offset), and stops as soon as `limit` rows are out (nested loops under a LIMIT are
- * lazy); `markEmitted` is one statement that deletes the pending rows and advances the
- * stream cursors. Nothing already published is read again.
+ * Cost per round, whatever the backlog: with the locks held, `lockAndRead` is one
+ * statement that walks the partitions in order and reads each one's pending rows by
+ * (partition, seq) from outbox_pending, joined to their events by (stream, offset), and
+ * stops as soon as `limit` rows are out (nested loops under a LIMIT are lazy);
+ * `markEmitted` is one statement that deletes the pending rows and advances the stream
+ * cursors. No BEGIN/COMMIT: every statement stands alone, and each is atomic. Nothing
+ * already published is read again.
  *
- * The lock and the read share one statement, so the read's snapshot is taken just before
- * the lock: a partition whose previous holder committed in between may be read as it was,
- * and its last events emitted twice (the SDK drops duplicates; the cursor never moves
- * back). That happens only when a partition changes hands.
+ * A lock is taken by the statement before the read, so the read always sees what the
+ * previous holder committed. A relay whose session is lost mid-round may still be
+ * emitting what it read while another relay takes the partition over; the cursor never
+ * moves back and the SDK drops the duplicates.
  */
 import type { Db, Listener } from "../create-db";
-import type { DbTransaction } from "../db-client";
 import { OUTBOX_CHANNEL } from "../notify-channel";
-import { outboxColumns, storedEvent, type OutboxRow, type StoredEvent } from "./outbox-row";
+import type { SqlSession } from "../session";
+import { outboxColumnList, storedEvent, type OutboxRow, type StoredEvent } from "./outbox-row";
 import { MAX_REASON_LENGTH } from "./quarantine";
 
 /** Partitions of the outbox, fixed per deployment (the enqueue trigger's `% 64`). */
@@ -51,103 +55,133 @@ export interface RelayRound {
   markEmitted(events: readonly PendingRef[]): Promise<void>;
   /** Counts a failed attempt with its error; returns the event's attempts so far. */
   recordFailure(event: PendingRef, error: string): Promise<number>;
-  /** Sets the event aside with its reason; its stream's cursor moves past it. */
+  /**
+   * Sets the event aside with its reason. It stays pending until `markEmitted` (after the
+   * flush that carried its placeholder) moves its stream's cursor past it, so a cursor
+   * never passes an event that was emitted but not yet flushed.
+   */
   quarantine(event: PendingRef, reason: string): Promise<void>;
 }
 
 export interface RelayOutbox {
-  /** Runs `work` in one transaction (rolled back if it throws). */
+  /** Runs `work` on the relay's session (each statement on its own; a lost session is replaced first). */
   round<T>(work: (round: RelayRound) => Promise<T>): Promise<T>;
   /** Calls `onWake` on every committed publish; `onLost` once if the listen connection dies. */
   listen(onWake: () => void, onLost: (error: Error) => void): Promise<Listener>;
-  /** Removes a stopping relay from the members, so its share moves at once. */
+  /** Removes a stopping relay from the members and lets its partitions go, so its share moves at once. */
   leave(member: string): Promise<void>;
 }
 
 type PendingRow = OutboxRow & { seq: string };
 
-export function createRelayOutbox(db: Db, options: { roundTimeoutMs?: number } = {}): RelayOutbox {
-  const timeout = options.roundTimeoutMs ?? 30_000;
+export function createRelayOutbox(db: Db, options: { queryTimeoutMs?: number } = {}): RelayOutbox {
+  const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
+  let session: SqlSession | undefined;
+  /** The partitions whose lock `session` holds. */
+  const held = new Set<number>();
+
+  const current = async (): Promise<SqlSession> => {
+    if (session?.alive === true) return session;
+    await session?.close();
+    held.clear();
+    session = await db.openSession(queryTimeoutMs);
+    return session;
+  };
+
   return {
-    round: (work) => db.prisma.$transaction((tx) => work(roundOn(tx)), { maxWait: 10_000, timeout }),
+    round: async (work) => work(roundOn(await current(), held)),
     listen: (onWake, onLost) => db.listen(OUTBOX_CHANNEL, onWake, onLost),
     async leave(member) {
       await db.prisma.$executeRaw`DELETE FROM relay_members WHERE id = ${member}`;
+      if (session?.alive === true) await session.query(`SELECT pg_advisory_unlock_all()`, []);
+      await session?.close();
+      session = undefined;
+      held.clear();
     },
   };
 }
 
-function roundOn(tx: DbTransaction): RelayRound {
+const CURSOR_UPSERT = `
+  ON CONFLICT (stream_id) DO UPDATE
+    SET published_offset = GREATEST(stream_cursors.published_offset, EXCLUDED.published_offset),
+        updated_at = EXCLUDED.updated_at`;
+
+function roundOn(session: SqlSession, held: Set<number>): RelayRound {
   return {
     async heartbeat(member, ttlMs) {
-      const rows = await tx.$queryRaw<Array<{ id: string }>>`
-        WITH me AS (
-          INSERT INTO relay_members (id, seen_at) VALUES (${member}, clock_timestamp())
-          ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at
-          RETURNING id
-        ), gone AS (
-          DELETE FROM relay_members WHERE seen_at < clock_timestamp() - interval '10 minutes'
-        )
-        SELECT id FROM relay_members
-        WHERE seen_at > clock_timestamp() - ${ttlMs}::int * interval '1 millisecond' AND id <> ${member}
-        UNION SELECT id FROM me
-        ORDER BY id`;
+      const rows = await session.query<{ id: string }>(
+        `WITH me AS (
+           INSERT INTO relay_members (id, seen_at) VALUES ($1, clock_timestamp())
+           ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at
+           RETURNING id
+         ), gone AS (
+           DELETE FROM relay_members WHERE seen_at < clock_timestamp() - interval '10 minutes'
+         )
+         SELECT id FROM relay_members
+         WHERE seen_at > clock_timestamp() - $2::int * interval '1 millisecond' AND id <> $1
+         UNION SELECT id FROM me
+         ORDER BY id`,
+        [member, ttlMs],
+      );
       return rows.map((row) => row.id);
     },
 
     async lockAndRead(partitions, limit) {
-      if (partitions.length === 0) return [];
-      const rows = await tx.$queryRaw<PendingRow[]>`
-        SELECT x.* FROM unnest(${[...partitions]}::int[]) WITH ORDINALITY AS u(p, ord)
-        CROSS JOIN LATERAL (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::int, u.p) AS locked) l
-        CROSS JOIN LATERAL (
-          SELECT q.seq::text AS seq, ${outboxColumns("o")}
-          FROM outbox_pending q
-          JOIN outbox_events o ON o.stream = q.stream AND o.stream_offset = q.stream_offset
-          WHERE l.locked AND q.partition = u.p
-          ORDER BY q.seq
-          LIMIT ${limit}::int
-        ) x
-        LIMIT ${limit}::int`;
+      const wanted = new Set(partitions);
+      const dropped = [...held].filter((p) => !wanted.has(p));
+      if (dropped.length > 0) {
+        await session.query(`SELECT pg_advisory_unlock(${RELAY_LOCK_KEY}, p) FROM unnest($1::int[]) AS p`, [dropped]);
+        for (const p of dropped) held.delete(p);
+      }
+      const missing = partitions.filter((p) => !held.has(p));
+      if (missing.length > 0) {
+        const got = await session.query<{ p: number }>(`SELECT p FROM unnest($1::int[]) AS p WHERE pg_try_advisory_lock(${RELAY_LOCK_KEY}, p)`, [missing]);
+        for (const { p } of got) held.add(p);
+      }
+      const mine = partitions.filter((p) => held.has(p));
+      if (mine.length === 0) return [];
+      const rows = await session.query<PendingRow>(
+        `SELECT x.* FROM unnest($1::int[]) WITH ORDINALITY AS u(p, ord)
+         CROSS JOIN LATERAL (
+           SELECT q.seq::text AS seq, ${outboxColumnList("o")}
+           FROM outbox_pending q
+           JOIN outbox_events o ON o.stream = q.stream AND o.stream_offset = q.stream_offset
+           WHERE q.partition = u.p
+           ORDER BY q.seq
+           LIMIT $2::int
+         ) x
+         LIMIT $2::int`,
+        [mine, limit],
+      );
       return rows.map((row) => ({ ...storedEvent(row), seq: row.seq, attempts: row.attempts }));
     },
 
     async markEmitted(events) {
       if (events.length === 0) return;
-      const seqs = events.map((event) => event.seq);
-      await tx.$executeRaw`
-        WITH done AS (
-          DELETE FROM outbox_pending WHERE seq = ANY(${seqs}::bigint[]) RETURNING stream, stream_offset
-        )
-        INSERT INTO stream_cursors (stream_id, published_offset, updated_at)
-        SELECT stream, max(stream_offset), clock_timestamp() FROM done GROUP BY stream
-        ON CONFLICT (stream_id) DO UPDATE
-          SET published_offset = GREATEST(stream_cursors.published_offset, EXCLUDED.published_offset),
-              updated_at = EXCLUDED.updated_at`;
+      await session.query(
+        `WITH done AS (
+           DELETE FROM outbox_pending WHERE seq = ANY($1::bigint[]) RETURNING stream, stream_offset
+         )
+         INSERT INTO stream_cursors (stream_id, published_offset, updated_at)
+         SELECT stream, max(stream_offset), clock_timestamp() FROM done GROUP BY stream ${CURSOR_UPSERT}`,
+        [events.map((event) => event.seq)],
+      );
     },
 
     async recordFailure(event, error) {
-      const rows = await tx.$queryRaw<Array<{ attempts: number }>>`
-        UPDATE outbox_events SET attempts = attempts + 1, last_error = ${error.slice(0, MAX_REASON_LENGTH)}
-        WHERE id = ${event.id}::uuid
-        RETURNING attempts`;
+      const rows = await session.query<{ attempts: number }>(
+        `UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = $1::uuid RETURNING attempts`,
+        [event.id, error.slice(0, MAX_REASON_LENGTH)],
+      );
       return rows[0]?.attempts ?? 0;
     },
 
     async quarantine(event, reason) {
-      await tx.$executeRaw`
-        WITH q AS (
-          UPDATE outbox_events SET quarantined_at = clock_timestamp(), quarantine_reason = ${reason.slice(0, MAX_REASON_LENGTH)}
-          WHERE id = ${event.id}::uuid AND quarantined_at IS NULL
-          RETURNING stream, stream_offset
-        ), done AS (
-          DELETE FROM outbox_pending WHERE seq = ${event.seq}::bigint
-        )
-        INSERT INTO stream_cursors (stream_id, published_offset, updated_at)
-        SELECT stream, stream_offset, clock_timestamp() FROM q
-        ON CONFLICT (stream_id) DO UPDATE
-          SET published_offset = GREATEST(stream_cursors.published_offset, EXCLUDED.published_offset),
-              updated_at = EXCLUDED.updated_at`;
+      await session.query(
+        `UPDATE outbox_events SET quarantined_at = clock_timestamp(), quarantine_reason = $2
+         WHERE id = $1::uuid AND quarantined_at IS NULL`,
+        [event.id, reason.slice(0, MAX_REASON_LENGTH)],
+      );
     },
   };
 }

@@ -122,8 +122,6 @@ export function createFakeOutbox(options: { now?: () => number } = {}): FakeOutb
         async quarantine(event, reason) {
           calls.push("quarantine");
           state.quarantined.set(event.id, reason);
-          drop(event);
-          advance(event.stream, event.offset);
         },
       };
       try {
