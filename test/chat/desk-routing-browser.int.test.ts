@@ -7,8 +7,11 @@
  *   stored as the session's first message and the session stays waiting, unassigned, in the
  *   console's list;
  * - Agent One goes online from the console: the next chat is assigned to them and active;
- * - Agent Two goes online too (REST): the next chat goes to Agent Two, who has fewer active chats;
- * - both go away: the next chat waits again and offers "leave a message".
+ * - Agent Two goes online too (a console on node 1): the next chat goes to Agent Two, who
+ *   has fewer active chats;
+ * - both go away: the next chat waits again and offers "leave a message";
+ * - Agent Two goes online and closes the console: once presence has them gone (Agent One's
+ *   roster says so), the next chat waits although their stored status is still online.
  */
 import { seedTenant } from "@roomcast/chat";
 import { createDb, type Db } from "@roomcast/db";
@@ -75,12 +78,12 @@ describe("the desk in Chromium: availability, routing and leave a message on two
     await database?.drop();
   });
 
-  async function openConsole(): Promise<Page> {
+  async function openConsole(email: string, password: string, node: number): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${urls[0]}/console`);
+    await page.goto(`${urls[node]}/console`);
     await page.getByTestId("login-tenant").fill("shop");
-    await page.getByTestId("login-email").fill("agent1@shop.test");
-    await page.getByTestId("login-password").fill("pw-one");
+    await page.getByTestId("login-email").fill(email);
+    await page.getByTestId("login-password").fill(password);
     await page.getByTestId("login-submit").click();
     await page.locator("[data-testid=conn][data-mode=live]").waitFor({ timeout: T });
     return page;
@@ -102,25 +105,10 @@ describe("the desk in Chromium: availability, routing and leave a message on two
     await console.locator(`[data-testid=availability][data-status=${status}]`).waitFor({ timeout: T });
   }
 
-  async function agentTwo(status: "online" | "away"): Promise<void> {
-    const login = await fetch(`${urls[1]}/api/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ tenant: "shop", email: "agent2@shop.test", password: "pw-two" }),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const put = await fetch(`${urls[1]}/api/v1/chat/availability`, {
-      method: "PUT",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ status }),
-    });
-    expect(put.status).toBe(200);
-  }
-
   const sessionRow = (id: string) => db.prisma.chatSession.findUniqueOrThrow({ where: { id } });
 
   it("leaves a message with nobody online, routes to online agents by fewest active chats, and none while away", async () => {
-    const agent = await openConsole();
+    const agent = await openConsole("agent1@shop.test", "pw-one", 0);
     await agent.locator("[data-testid=availability][data-status=away]").waitFor({ timeout: T });
 
     // Nobody online: leave a message.
@@ -144,17 +132,27 @@ describe("the desk in Chromium: availability, routing and leave a message on two
     await agent.locator(`[data-testid=session-item][data-session-id=${second.sessionId}][data-status=active]`).waitFor({ timeout: T });
 
     // Agent Two online too: fewer active chats (0 against 1), so the next chat is theirs.
-    await agentTwo("online");
+    const agent2 = await openConsole("agent2@shop.test", "pw-two", 1);
+    await setStatus(agent2, "online");
     const third = await openWidget();
     await third.page.locator("[data-testid=rc-status]", { hasText: "An agent is with you" }).waitFor({ timeout: T });
     expect((await sessionRow(third.sessionId)).agentId).toBe("agent2");
 
     // Both away: nobody is given the next chat; it waits and offers leave a message.
     await setStatus(agent, "away");
-    await agentTwo("away");
+    await setStatus(agent2, "away");
     const fourth = await openWidget();
     await fourth.page.locator("[data-testid=rc-status][data-leave-message=true]", { hasText: LEAVE_A_MESSAGE }).waitFor({ timeout: T });
     const waiting = await sessionRow(fourth.sessionId);
     expect({ status: waiting.status, agentId: waiting.agentId }).toEqual({ status: "waiting", agentId: null });
+
+    // Agent Two online, then the console is closed: gone from presence, so not given a chat.
+    await agent.locator("[data-testid=agents-online]", { hasText: "Agents online: Agent One, Agent Two" }).waitFor({ timeout: T });
+    await setStatus(agent2, "online");
+    await agent2.context().close();
+    await agent.locator("[data-testid=agents-online][data-count='1']", { hasText: "Agents online: Agent One" }).waitFor({ timeout: T });
+    const fifth = await openWidget();
+    await fifth.page.locator("[data-testid=rc-status][data-leave-message=true]", { hasText: LEAVE_A_MESSAGE }).waitFor({ timeout: T });
+    expect((await sessionRow(fifth.sessionId)).agentId).toBeNull();
   });
 });

@@ -38,6 +38,7 @@ import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
 import { createQuotas } from "./limits/quotas";
 import { withTenantBulkhead } from "./limits/tenant-bulkhead";
 import { createPresenceFeature } from "./presence/presence-feature";
+import type { PresenceTracker } from "./presence/presence-tracker";
 import { createPublishUseCase } from "./publish/publish-use-case";
 import type { GatewayServer, GatewaySocket } from "./socket/socket-types";
 import { registerSubscriptions } from "./socket/subscriptions";
@@ -97,7 +98,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (unreachable.length > 0) throw new Error(`unreachable: ${unreachable.join("; ")}`);
   };
   const ops = createGatewayOps({ config, logger, authenticator, redis: deps.redis, dependencies, backlog: deps.backlog, processMetrics: deps.processMetrics, version: deps.version });
-  const chat = deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, revoker: access.revoker, redis: deps.redis?.cmd });
+  // Routing asks presence who is here; presence is built below, once the server exists.
+  const later: { presence?: PresenceTracker } = {};
+  const presentUsers = async (stream: string) => {
+    const result = await later.presence?.members(stream);
+    return result?.ok === true ? result.members.map((m) => m.user) : undefined;
+  };
+  const chat =
+    deps.chat === undefined ? undefined : createChatFeature({ ...deps.chat, config, logger, authenticator, revoker: access.revoker, redis: deps.redis?.cmd, presentUsers });
   // The admin API manages the product's tenants and users, so it comes with the product's database.
   const management = deps.chat === undefined ? undefined : createManagement({ db: deps.chat.db, logger, revoke: (target) => access.revoker.revoke(target) });
   const adminApi = management === undefined ? [] : [adminApiRouter({ management, authenticator, logger })];
@@ -167,6 +175,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   access.attach(io);
   // Presence and typing: ephemeral, through the adapter and Redis, never the outbox.
   const presence = createPresenceFeature({ io, config, logger, redis: deps.redis?.cmd });
+  later.presence = presence.tracker;
 
   io.on("connection", (socket) => {
     const { principal } = socket.data;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import pino from "pino";
-import { availabilityKey, createMemoryAvailability, createRedisAvailability } from "./availability";
+import { availabilityKey, availableAgents, createMemoryAvailability, createRedisAvailability } from "./availability";
 
 const logger = pino({ level: "silent" });
 
@@ -50,5 +50,24 @@ describe("redis availability", () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe("availableAgents", () => {
+  test("online and present in the tenant's chat stream; presence unreadable: the status alone", async () => {
+    const store = createMemoryAvailability();
+    await store.set("acme", "agent1", "online");
+    await store.set("acme", "agent2", "online");
+    await store.set("acme", "agent3", "away");
+    const asked: string[] = [];
+    const present = async (stream: string) => {
+      asked.push(stream);
+      return ["agent2", "agent3"];
+    };
+    expect(await availableAgents(store, present, "acme")).toEqual(["agent2"]);
+    expect(asked).toEqual(["acme:chat"]);
+    expect(await availableAgents(store, async () => undefined, "acme")).toEqual(["agent1", "agent2"]);
+    expect(await availableAgents(store, () => Promise.reject(new Error("down")), "acme")).toEqual(["agent1", "agent2"]);
+    expect(await availableAgents(store, undefined, "acme")).toEqual(["agent1", "agent2"]);
   });
 });

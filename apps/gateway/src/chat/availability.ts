@@ -10,9 +10,12 @@
  * `unavailable`) and `online` answers nobody, so a chat started during an outage waits for
  * an agent instead of hanging.
  *
- * Not done yet: a status is not cleared when the agent closes the console; it stays until
- * the agent sets it again (docs/chat.md).
+ * Available for routing (`availableAgents`) means online *and* present in the tenant's
+ * `chat` stream (a signed-in console is a member there, presence-tracker.ts): an agent who
+ * closed every console is not given chats although the stored status stays online. When
+ * presence cannot be read, the stored status alone decides.
  */
+import { streamName } from "@roomcast/protocol";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 
@@ -25,6 +28,19 @@ export interface AvailabilityStore {
   list(tenant: string): Promise<Array<{ user: string; status: AgentStatus }>>;
   /** The users of the tenant who are online; never rejects (an outage answers nobody). */
   online(tenant: string): Promise<string[]>;
+}
+
+/** The users present in a stream, or undefined when that cannot be read now. */
+export type PresentUsers = (stream: string) => Promise<readonly string[] | undefined>;
+
+/** Online and present: the agents a new chat may be routed to. Never rejects. */
+export async function availableAgents(store: AvailabilityStore, present: PresentUsers | undefined, tenant: string): Promise<string[]> {
+  const online = await store.online(tenant);
+  if (online.length === 0 || present === undefined) return online;
+  const here = await present(streamName({ tenant, channel: "chat" })).catch(() => undefined);
+  if (here === undefined) return online;
+  const set = new Set(here);
+  return online.filter((user) => set.has(user));
 }
 
 const isStatus = (value: string): value is AgentStatus => (AGENT_STATUSES as readonly string[]).includes(value);

@@ -12,7 +12,7 @@ import type { Authenticator } from "../auth/authenticator";
 import type { Revoker } from "../auth/revoke";
 import { createLimiter } from "../limits/limiter";
 import type { DomainPublish } from "../publish/publish-use-case";
-import { createMemoryAvailability, createRedisAvailability } from "./availability";
+import { createMemoryAvailability, createRedisAvailability, type PresentUsers } from "./availability";
 import { availabilityRouter } from "./availability.routes";
 import { chatPublish } from "./chat-publish";
 import { chatRouter } from "./chat.routes";
@@ -34,7 +34,7 @@ export interface ChatFeature {
 }
 
 export function createChatFeature(
-  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; revoker: Revoker; redis?: Redis | Cluster | undefined },
+  deps: ChatDeps & { config: Readonly<Config>; logger: Logger; authenticator: Authenticator; revoker: Revoker; redis?: Redis | Cluster | undefined; presentUsers?: PresentUsers | undefined },
 ): ChatFeature {
   const { db, config, authenticator } = deps;
   const logger = deps.logger.child({ feature: "chat" });
@@ -47,7 +47,7 @@ export function createChatFeature(
   const availability =
     deps.redis === undefined ? createMemoryAvailability() : createRedisAvailability({ redis: deps.redis, prefix: config.redisPrefix, logger });
   const api = Router();
-  api.use(widgetRouter({ db, config, authenticator, logger, availability }));
+  api.use(widgetRouter({ db, config, authenticator, logger, availability, presentUsers: deps.presentUsers }));
   api.use(availabilityRouter({ availability, authenticator, logger }));
   api.use(loginRouter({ db, config, logger, limiter: loginLimiter }));
   api.use(chatRouter({ db, authenticator, logger, revoker: deps.revoker }));

@@ -4,7 +4,7 @@
  *   (unknown key: `unauthorized`), the page's Origin must be one of the tenant's
  *   allowedOrigins or the gateway's own (else `origin_not_allowed`); starts a chat session
  *   and returns a visitor token whose `sid` is that session — the only one it opens. The
- *   session goes to an online agent (routing.ts) or waits; `agentsAvailable` says whether
+ *   session goes to an online agent with a console open (availability.ts, routing.ts) or waits; `agentsAvailable` says whether
  *   any agent is online, so the widget offers "leave a message" when none is.
  * - `GET /widget/session` (Bearer visitor token): the visitor's session and transcript with
  *   the stream offset to subscribe from, and `agentsAvailable`.
@@ -23,7 +23,7 @@ import { sendError } from "../http/errors";
 import { isOriginAllowed } from "../http/origin";
 import { principalOf, requireAuth } from "../http/require-auth";
 import { describeIssues } from "../validation/describe-issues";
-import type { AvailabilityStore } from "./availability";
+import { availableAgents, type AvailabilityStore, type PresentUsers } from "./availability";
 import { sendDomainError } from "./domain-error";
 
 const startBody = z.object({ widgetKey: z.string().min(1).max(200), name: z.string().trim().min(1).max(80).optional() }).strict();
@@ -48,6 +48,8 @@ export interface WidgetRouteDeps {
   authenticator: Authenticator;
   logger: Logger;
   availability: AvailabilityStore;
+  /** Who is in a stream (presence); omitted, the stored availability alone decides. */
+  presentUsers?: PresentUsers | undefined;
 }
 
 export function widgetRouter(deps: WidgetRouteDeps): Router {
@@ -65,13 +67,13 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
         throw new ChatError("origin_not_allowed", `this site (${req.headers.origin ?? "unknown origin"}) may not use this chat widget`);
       }
       const visitorId = newId("v");
-      const availableAgents = await deps.availability.online(tenant.id);
+      const available = await availableAgents(deps.availability, deps.presentUsers, tenant.id);
       const { session, offset } = await startSession(db, {
         tenant: tenant.id,
         visitorId,
         visitorName: body.data.name ?? `Visitor ${visitorId.slice(2, 6)}`,
         origin: req.headers.origin ?? null,
-        availableAgents,
+        availableAgents: available,
       });
       const token = signToken(config.jwt, {
         sub: visitorId,
@@ -87,7 +89,7 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
 
   router.get("/widget/session", requireAuth(deps.authenticator, ["visitor"]), (_req, res) => {
     const principal = principalOf(res);
-    Promise.all([getSession(db, principal, principal.session ?? ""), deps.availability.online(principal.tenant)]).then(
+    Promise.all([getSession(db, principal, principal.session ?? ""), availableAgents(deps.availability, deps.presentUsers, principal.tenant)]).then(
       ([result, online]) => res.json({ ok: true, ...result, agentsAvailable: online.length > 0 }),
       (error: unknown) => sendDomainError(res, error, logger, "read widget session"),
     );
