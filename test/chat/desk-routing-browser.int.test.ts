@@ -6,7 +6,8 @@
  * - nobody online (agents start away): the widget offers "leave a message"; the message is
  *   stored as the session's first message and the session stays waiting, unassigned, in the
  *   console's list;
- * - Agent One goes online from the console: the next chat is assigned to them and active;
+ * - Agent One goes online from the console: the next chat is assigned to them and active,
+ *   and their console shows "Chat assigned to you";
  * - Agent Two goes online too (a console on node 1): the next chat goes to Agent Two, who
  *   has fewer active chats;
  * - both go away: the next chat waits again and offers "leave a message";
@@ -129,6 +130,7 @@ describe("the desk in Chromium: availability, routing and leave a message on two
     const second = await openWidget();
     await second.page.locator("[data-testid=rc-status]", { hasText: "An agent is with you" }).waitFor({ timeout: T });
     expect((await sessionRow(second.sessionId)).agentId).toBe("agent1");
+    await agent.locator("[data-testid=toast]", { hasText: `Chat assigned to you: ${(await sessionRow(second.sessionId)).visitorName} (${second.sessionId})` }).waitFor({ timeout: T });
     await agent.locator(`[data-testid=session-item][data-session-id=${second.sessionId}][data-status=active]`).waitFor({ timeout: T });
 
     // Agent Two online too: fewer active chats (0 against 1), so the next chat is theirs.

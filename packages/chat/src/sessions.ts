@@ -3,9 +3,10 @@
  * it commits with its events. Status moves waiting → active → ended; ended is final, and
  * ending an ended session is a no-op that publishes nothing. A new session goes to one of
  * the agents the caller says are available (routing.ts: fewest active chats first) and
- * starts active; with none it starts waiting.
+ * starts active, with a notification to that agent in the same commit; with none it starts
+ * waiting.
  */
-import type { Db } from "@roomcast/db";
+import type { Db, OutboxEventInput } from "@roomcast/db";
 import { CHAT_SESSION_UPDATED, NOTIFICATION, type ChatSessionView, type Principal } from "@roomcast/protocol";
 import { loadSession } from "./access";
 import { ChatError } from "./chat-error";
@@ -44,9 +45,23 @@ export async function startSession(db: Db, input: StartSessionInput): Promise<{ 
       kind: "write",
       session,
       sessionEvents: [{ type: CHAT_SESSION_UPDATED, data: view }],
+      extra: agentId === undefined ? [] : [assignedNotice(input.tenant, agentId, session.visitorName, session.id)],
       finish: async (_tx, published) => ({ session: view, offset: published[0]?.offset ?? 0 }),
     };
   });
+}
+
+/** "Chat assigned to you" on the agent's `notifications:<agent>` stream. */
+function assignedNotice(tenant: string, agentId: string, visitorName: string, sessionId: string): OutboxEventInput {
+  return {
+    tenant,
+    channel: "notifications",
+    topic: agentId,
+    type: NOTIFICATION,
+    data: { id: newId("n"), title: "Chat assigned to you", body: `${visitorName} (${sessionId})` },
+    priority: 7,
+    source: "chat",
+  };
 }
 
 export async function assignSession(db: Db, actor: Principal, input: { sessionId: string; agentId?: string | undefined }): Promise<ChatSessionView> {
@@ -65,20 +80,7 @@ export async function assignSession(db: Db, actor: Principal, input: { sessionId
       kind: "write",
       session,
       sessionEvents: [{ type: CHAT_SESSION_UPDATED, data: view }],
-      extra:
-        agentId === actor.sub
-          ? []
-          : [
-              {
-                tenant: actor.tenant,
-                channel: "notifications",
-                topic: agentId,
-                type: NOTIFICATION,
-                data: { id: newId("n"), title: "Chat assigned to you", body: `${session.visitorName} (${session.id})` },
-                priority: 7,
-                source: "chat",
-              },
-            ],
+      extra: agentId === actor.sub ? [] : [assignedNotice(actor.tenant, agentId, session.visitorName, session.id)],
       finish: async () => view,
     };
   });
