@@ -29,7 +29,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { signToken, until } from "@roomcast/gateway/testing";
+import { signToken, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(180_000);
@@ -102,6 +102,8 @@ describe("chat widget and consoles in Chromium, through nginx, two gateways", ()
   afterAll(async () => {
     await browser?.close();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     for (const host of hosts) host.close();
     await database?.drop();
   });

@@ -9,7 +9,7 @@ import { createDb } from "@roomcast/db";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import { randomBytes } from "node:crypto";
 import { chromium, type Browser } from "playwright-core";
-import { connectOutcome, openSocket } from "@roomcast/gateway/testing";
+import { connectOutcome, openSocket, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(60_000);
@@ -51,6 +51,8 @@ describe("console sign-out in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     await database?.drop();
   });
 

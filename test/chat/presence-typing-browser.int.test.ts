@@ -16,6 +16,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
+import { deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 
 jest.setTimeout(60_000);
 const T = 15_000;
@@ -64,6 +65,8 @@ describe("presence and typing in Chromium, widget and console on two nodes", () 
   afterAll(async () => {
     await browser?.close();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     host?.close();
     await database?.drop();
   });

@@ -17,7 +17,7 @@ import { Agent } from "node:http";
 import { loadConfig } from "@roomcast/config";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import type { EventEnvelope, Role } from "@roomcast/protocol";
-import { collect, connectOutcome, openSocket, request, signToken, type TestSocket, until } from "@roomcast/gateway/testing";
+import { collect, connectOutcome, openSocket, request, signToken, type TestSocket, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { httpStatus } from "../../scripts/cluster/readiness";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
@@ -73,6 +73,8 @@ describe("npm run cluster topology: 3 gateways, 1 relay, nginx", () => {
     for (const socket of sockets) socket.disconnect();
     for (const agent of agents) agent.destroy();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     await database?.drop();
   });
 

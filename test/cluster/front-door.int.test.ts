@@ -18,7 +18,7 @@ import path from "node:path";
 import jwt from "jsonwebtoken";
 import type { Socket } from "socket.io-client";
 import { deliveries, openClients, startPublisher, type ClientLoad, type ClientSpec } from "../../bench/front-door-load";
-import { type ClusterStatus, until } from "@roomcast/gateway/testing";
+import { type ClusterStatus, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(120_000);
@@ -52,6 +52,8 @@ describe("the runner's nginx holds 2,500 WebSocket clients on 3 gateways while H
   afterAll(async () => {
     for (const socket of load?.sockets ?? []) socket.disconnect();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     await database?.drop();
   });
 

@@ -22,7 +22,7 @@ import type { EventEnvelope, Role } from "@roomcast/protocol";
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import { io } from "socket.io-client";
-import { type ClusterStatus, signToken, until } from "@roomcast/gateway/testing";
+import { type ClusterStatus, signToken, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster, type GatewayHandle } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(120_000);
@@ -80,6 +80,8 @@ describe("a hung gateway behind nginx (3 gateways, SIGSTOP)", () => {
     for (const app of apps) app.client.close();
     for (const agent of agents) agent.destroy();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     await database?.drop();
   });
 

@@ -24,7 +24,7 @@ import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
-import { type ClusterStatus, connectOutcome, openSocket, signToken, type TestSocket, until } from "@roomcast/gateway/testing";
+import { type ClusterStatus, connectOutcome, openSocket, signToken, type TestSocket, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { REPO_ROOT, startCluster, type Cluster, type GatewayHandle } from "../../scripts/cluster/start-cluster";
 
 jest.setTimeout(180_000);
@@ -80,6 +80,8 @@ describe("operations on the process cluster (3 gateways, 2 relays, nginx)", () =
     for (const socket of plain) socket.disconnect();
     for (const agent of agents) agent.destroy();
     await cluster?.stop();
+    // The runner leaves its Redis keys (an operator's cluster keeps them); a test run does not.
+    if (cluster) await deleteKeys(TEST_REDIS_URL, cluster.prefix);
     await database?.drop();
   });
 
