@@ -35,7 +35,7 @@ export interface Db {
    */
   listen(channel: string, onPayload: (payload: string) => void, onError?: (error: Error) => void): Promise<Listener>;
   /** A session of its own for a worker that holds session state (session.ts); closed with the Db. */
-  openSession(queryTimeoutMs?: number): Promise<SqlSession>;
+  openSession(queryTimeoutMs?: number, idleTimeoutMs?: number): Promise<SqlSession>;
   close(): Promise<void>;
 }
 
@@ -66,8 +66,8 @@ function createPostgresDb(databaseUrl: string, poolSize: number, logger: Logger)
   return {
     prisma,
     kind: "postgres",
-    async openSession(queryTimeoutMs = 30_000) {
-      const session = await openPostgresSession(databaseUrl, queryTimeoutMs);
+    async openSession(queryTimeoutMs = 30_000, idleTimeoutMs) {
+      const session = await openPostgresSession(databaseUrl, queryTimeoutMs, idleTimeoutMs);
       sessions.add(session);
       return {
         get alive() {

@@ -19,12 +19,19 @@ export interface SqlSession {
   close(): Promise<void>;
 }
 
-export async function openPostgresSession(databaseUrl: string, queryTimeoutMs: number): Promise<SqlSession> {
+/**
+ * `idleTimeoutMs`: PostgreSQL ends the session once it has been idle that long
+ * (`idle_session_timeout`), so a worker that hangs (SIGSTOP, a frozen VM) with its
+ * connection still open does not hold its session state — the relay's partition locks —
+ * for ever; a live worker that uses it more often never notices.
+ */
+export async function openPostgresSession(databaseUrl: string, queryTimeoutMs: number, idleTimeoutMs?: number): Promise<SqlSession> {
   const client = new pg.Client({ connectionString: databaseUrl, query_timeout: queryTimeoutMs, connectionTimeoutMillis: queryTimeoutMs });
   let alive = true;
   client.on("error", () => (alive = false));
   client.on("end", () => (alive = false));
   await client.connect();
+  if (idleTimeoutMs !== undefined) await client.query(`SET idle_session_timeout = ${Math.max(1, Math.round(idleTimeoutMs))}`);
   return {
     get alive() {
       return alive;

@@ -87,6 +87,26 @@ describe("relay queries", () => {
     }
   });
 
+  it("lets a hung relay's partitions go once its session has been idle past the timeout", async () => {
+    const stream = `${tenant}:documents:d3`;
+    const partition = partitionOf(stream, RELAY_PARTITIONS);
+    await outbox.leave("shared");
+    const hung = createRelayOutbox(db, { idleTimeoutMs: 300 });
+    const survivor = createRelayOutbox(db);
+    try {
+      expect((await hung.round((r) => r.lockAndRead([partition], 1000))).length).toBeGreaterThan(0);
+      await expect(survivor.round((r) => r.lockAndRead([partition], 1000))).resolves.toEqual([]);
+      // The hung relay runs no more statements; PostgreSQL ends its idle session and the lock goes.
+      let taken = 0;
+      const deadline = Date.now() + 10_000;
+      while (taken === 0 && Date.now() < deadline) taken = (await survivor.round((r) => r.lockAndRead([partition], 1000))).length;
+      expect(taken).toBeGreaterThan(0);
+    } finally {
+      await hung.leave("hung").catch(() => undefined);
+      await survivor.leave("survivor");
+    }
+  });
+
   it("marks emitted events: they are never read again and the cursor moves up, never back", async () => {
     const stream = `${tenant}:documents:d1`;
     const partition = partitionOf(stream, RELAY_PARTITIONS);

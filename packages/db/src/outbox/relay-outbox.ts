@@ -74,8 +74,14 @@ export interface RelayOutbox {
 
 type PendingRow = OutboxRow & { seq: string };
 
-export function createRelayOutbox(db: Db, options: { queryTimeoutMs?: number } = {}): RelayOutbox {
+/**
+ * `idleTimeoutMs` (default 5 s): a relay session idle that long is ended by PostgreSQL, so
+ * a hung relay's locks go and its share moves; a live relay runs a round at least every
+ * heartbeat (250 ms) and never reaches it.
+ */
+export function createRelayOutbox(db: Db, options: { queryTimeoutMs?: number; idleTimeoutMs?: number } = {}): RelayOutbox {
   const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 5_000;
   let session: SqlSession | undefined;
   /** The partitions whose lock `session` holds. */
   const held = new Set<number>();
@@ -84,7 +90,7 @@ export function createRelayOutbox(db: Db, options: { queryTimeoutMs?: number } =
     if (session?.alive === true) return session;
     await session?.close();
     held.clear();
-    session = await db.openSession(queryTimeoutMs);
+    session = await db.openSession(queryTimeoutMs, idleTimeoutMs);
     return session;
   };
 
