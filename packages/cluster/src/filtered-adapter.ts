@@ -69,9 +69,7 @@ export function withEventFilter<S extends FilteredSocket>(base: AdapterConstruct
     const adapter = new base(nsp);
     const internals = adapter as unknown as AdapterInternals;
     const apply = internals.apply.bind(adapter);
-    // The packet the adapter's broadcast just encoded (it calls _encode, then apply, in one
-    // synchronous step), handed to onDelivered and let go at once.
-    let lastPacket: unknown;
+    let encoded: unknown;
     const { onDelivered } = options;
     internals.apply = (opts, callback) => {
       const tag = findTag(opts.except);
@@ -80,8 +78,6 @@ export function withEventFilter<S extends FilteredSocket>(base: AdapterConstruct
       except.delete(tag.room);
       const [room] = opts.rooms;
       const { facts } = tag;
-      const packet = lastPacket;
-      lastPacket = undefined;
       if (facts === undefined || room === undefined || opts.rooms.size !== 1) return apply({ ...opts, except }, callback);
       let written = 0;
       apply({ ...opts, except }, (socket) => {
@@ -89,13 +85,14 @@ export function withEventFilter<S extends FilteredSocket>(base: AdapterConstruct
         written++;
         callback(socket);
       });
-      onDelivered?.(room, written, packet);
+      onDelivered?.(room, written, encoded);
+      encoded = undefined;
     };
     // A node with no socket (a relay process) has nobody to write a local broadcast to:
     // skip encoding the packet for it (the Redis message is encoded separately).
     const encode = internals._encode.bind(adapter);
     internals._encode = (packet, packetOpts) => {
-      lastPacket = packet;
+      encoded = packet;
       return internals.sids.size === 0 ? [] : encode(packet, packetOpts);
     };
     const { localOnly } = options;
