@@ -13,7 +13,11 @@
  * back the new subscriber re-subscribes its channels and `subscribersReady` follows. So
  * neither event alone says "recovered": the health probe (redis-clients.ts) counts a
  * recovery when every slot owner answers a PING and `subscribersReady` came after the
- * last `-node`. SPUBLISH to the missing shard fails at the command timeout meanwhile.
+ * last subscriber `-node`. The Cluster's own connection pool emits `-node` as well (with
+ * no node key) and no subscriber reset follows that one: a node with no channel on the
+ * lost shard has an idle subscriber there, so counting the pool's `-node` left it waiting
+ * for a `subscribersReady` that never came, unready for good. SPUBLISH to the missing
+ * shard fails at the command timeout meanwhile.
  */
 import type { Cluster } from "ioredis";
 import { HandledCluster } from "./handled-clients";

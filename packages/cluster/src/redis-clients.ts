@@ -69,9 +69,11 @@ export function createRedisClients(target: string | RedisConnection, logger: Log
     ({ pub, sub, cmd } = clients);
     // A shard's subscriber connection ended; ioredis re-creates it and re-subscribes, then
     // emits `subscribersReady` (see cluster-clients.ts for why both signals are needed).
+    // `-node` also fires when the Cluster's own pool drops a node, with no node key: that is
+    // an outage too, but no subscriber reset follows it, so it must not wait for one.
     let subscribersReady = true;
-    clients.sub.on("-node", () => {
-      subscribersReady = false;
+    clients.sub.on("-node", (_redis: unknown, subscriberNodeKey?: string) => {
+      if (subscriberNodeKey !== undefined) subscribersReady = false;
       if (!closing) lost("redis cluster: a subscriber connection ended");
     });
     clients.sub.on("subscribersReady", () => {
