@@ -78,6 +78,23 @@ export type ChatSession = Prisma.ChatSessionModel
  */
 export type ChatMessage = Prisma.ChatMessageModel
 /**
+ * Model ChatTransfer
+ * A session handed from one agent to another, with the note the receiving agent reads
+ * (staff only: never on the visitor's `chat:<session>` stream).
+ */
+export type ChatTransfer = Prisma.ChatTransferModel
+/**
+ * Model ChatRead
+ * How far a console user has read a session: the session's message count when they last
+ * viewed it. Unread = the session's `messageCount` − this.
+ */
+export type ChatRead = Prisma.ChatReadModel
+/**
+ * Model CannedReply
+ * Canned replies of a tenant: an agent types `/<shortcut>` in the console to insert `text`.
+ */
+export type CannedReply = Prisma.CannedReplyModel
+/**
  * Model IdempotencyKey
  * Idempotency keys of client publishes and chat messages: one row per (tenant, sender,
  * key), written in the same transaction as the effect; a repeat answers `result`.

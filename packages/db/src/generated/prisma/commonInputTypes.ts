@@ -40,6 +40,13 @@ export type DateTimeFilter<$PrismaModel = never> = {
   not?: Prisma.NestedDateTimeFilter<$PrismaModel> | Date | string
 }
 
+export type EnumChatRoutingFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChatRouting | Prisma.EnumChatRoutingFieldRefInput<$PrismaModel>
+  in?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChatRoutingFilter<$PrismaModel> | $Enums.ChatRouting
+}
+
 export type StringWithAggregatesFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -70,6 +77,16 @@ export type DateTimeWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedDateTimeFilter<$PrismaModel>
   _max?: Prisma.NestedDateTimeFilter<$PrismaModel>
+}
+
+export type EnumChatRoutingWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChatRouting | Prisma.EnumChatRoutingFieldRefInput<$PrismaModel>
+  in?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChatRoutingWithAggregatesFilter<$PrismaModel> | $Enums.ChatRouting
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumChatRoutingFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumChatRoutingFilter<$PrismaModel>
 }
 
 export type IntFilter<$PrismaModel = never> = {
@@ -414,6 +431,13 @@ export type NestedDateTimeFilter<$PrismaModel = never> = {
   not?: Prisma.NestedDateTimeFilter<$PrismaModel> | Date | string
 }
 
+export type NestedEnumChatRoutingFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChatRouting | Prisma.EnumChatRoutingFieldRefInput<$PrismaModel>
+  in?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChatRoutingFilter<$PrismaModel> | $Enums.ChatRouting
+}
+
 export type NestedStringWithAggregatesFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -454,6 +478,16 @@ export type NestedDateTimeWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedDateTimeFilter<$PrismaModel>
   _max?: Prisma.NestedDateTimeFilter<$PrismaModel>
+}
+
+export type NestedEnumChatRoutingWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChatRouting | Prisma.EnumChatRoutingFieldRefInput<$PrismaModel>
+  in?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChatRouting[] | Prisma.ListEnumChatRoutingFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChatRoutingWithAggregatesFilter<$PrismaModel> | $Enums.ChatRouting
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumChatRoutingFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumChatRoutingFilter<$PrismaModel>
 }
 
 export type NestedBigIntFilter<$PrismaModel = never> = {

@@ -9,6 +9,14 @@
 * 🟢 You can import this file directly.
 */
 
+export const ChatRouting = {
+  auto: 'auto',
+  manual: 'manual'
+} as const
+
+export type ChatRouting = (typeof ChatRouting)[keyof typeof ChatRouting]
+
+
 export const ChatStatus = {
   waiting: 'waiting',
   active: 'active',

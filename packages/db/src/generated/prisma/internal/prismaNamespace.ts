@@ -406,6 +406,9 @@ export const ModelName = {
   User: 'User',
   ChatSession: 'ChatSession',
   ChatMessage: 'ChatMessage',
+  ChatTransfer: 'ChatTransfer',
+  ChatRead: 'ChatRead',
+  CannedReply: 'CannedReply',
   IdempotencyKey: 'IdempotencyKey',
   Document: 'Document',
   JobLease: 'JobLease',
@@ -425,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "stream" | "streamCursor" | "outboxEvent" | "outboxPending" | "relayMember" | "user" | "chatSession" | "chatMessage" | "idempotencyKey" | "document" | "jobLease" | "tenantLimits"
+    modelProps: "tenant" | "stream" | "streamCursor" | "outboxEvent" | "outboxPending" | "relayMember" | "user" | "chatSession" | "chatMessage" | "chatTransfer" | "chatRead" | "cannedReply" | "idempotencyKey" | "document" | "jobLease" | "tenantLimits"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1095,6 +1098,228 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    ChatTransfer: {
+      payload: Prisma.$ChatTransferPayload<ExtArgs>
+      fields: Prisma.ChatTransferFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ChatTransferFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ChatTransferFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>
+        }
+        findFirst: {
+          args: Prisma.ChatTransferFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ChatTransferFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>
+        }
+        findMany: {
+          args: Prisma.ChatTransferFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>[]
+        }
+        create: {
+          args: Prisma.ChatTransferCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>
+        }
+        createMany: {
+          args: Prisma.ChatTransferCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ChatTransferCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>[]
+        }
+        delete: {
+          args: Prisma.ChatTransferDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>
+        }
+        update: {
+          args: Prisma.ChatTransferUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>
+        }
+        deleteMany: {
+          args: Prisma.ChatTransferDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ChatTransferUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ChatTransferUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>[]
+        }
+        upsert: {
+          args: Prisma.ChatTransferUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatTransferPayload>
+        }
+        aggregate: {
+          args: Prisma.ChatTransferAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateChatTransfer>
+        }
+        groupBy: {
+          args: Prisma.ChatTransferGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ChatTransferGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ChatTransferCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ChatTransferCountAggregateOutputType> | number
+        }
+      }
+    }
+    ChatRead: {
+      payload: Prisma.$ChatReadPayload<ExtArgs>
+      fields: Prisma.ChatReadFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ChatReadFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ChatReadFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>
+        }
+        findFirst: {
+          args: Prisma.ChatReadFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ChatReadFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>
+        }
+        findMany: {
+          args: Prisma.ChatReadFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>[]
+        }
+        create: {
+          args: Prisma.ChatReadCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>
+        }
+        createMany: {
+          args: Prisma.ChatReadCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ChatReadCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>[]
+        }
+        delete: {
+          args: Prisma.ChatReadDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>
+        }
+        update: {
+          args: Prisma.ChatReadUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>
+        }
+        deleteMany: {
+          args: Prisma.ChatReadDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ChatReadUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ChatReadUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>[]
+        }
+        upsert: {
+          args: Prisma.ChatReadUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChatReadPayload>
+        }
+        aggregate: {
+          args: Prisma.ChatReadAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateChatRead>
+        }
+        groupBy: {
+          args: Prisma.ChatReadGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ChatReadGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ChatReadCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ChatReadCountAggregateOutputType> | number
+        }
+      }
+    }
+    CannedReply: {
+      payload: Prisma.$CannedReplyPayload<ExtArgs>
+      fields: Prisma.CannedReplyFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CannedReplyFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CannedReplyFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>
+        }
+        findFirst: {
+          args: Prisma.CannedReplyFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CannedReplyFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>
+        }
+        findMany: {
+          args: Prisma.CannedReplyFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>[]
+        }
+        create: {
+          args: Prisma.CannedReplyCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>
+        }
+        createMany: {
+          args: Prisma.CannedReplyCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CannedReplyCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>[]
+        }
+        delete: {
+          args: Prisma.CannedReplyDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>
+        }
+        update: {
+          args: Prisma.CannedReplyUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>
+        }
+        deleteMany: {
+          args: Prisma.CannedReplyDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CannedReplyUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CannedReplyUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>[]
+        }
+        upsert: {
+          args: Prisma.CannedReplyUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CannedReplyPayload>
+        }
+        aggregate: {
+          args: Prisma.CannedReplyAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCannedReply>
+        }
+        groupBy: {
+          args: Prisma.CannedReplyGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CannedReplyGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CannedReplyCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CannedReplyCountAggregateOutputType> | number
+        }
+      }
+    }
     IdempotencyKey: {
       payload: Prisma.$IdempotencyKeyPayload<ExtArgs>
       fields: Prisma.IdempotencyKeyFieldRefs
@@ -1435,7 +1660,8 @@ export const TenantScalarFieldEnum = {
   name: 'name',
   widgetKey: 'widgetKey',
   allowedOrigins: 'allowedOrigins',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  chatRouting: 'chatRouting'
 } as const
 
 export type TenantScalarFieldEnum = (typeof TenantScalarFieldEnum)[keyof typeof TenantScalarFieldEnum]
@@ -1546,6 +1772,43 @@ export const ChatMessageScalarFieldEnum = {
 } as const
 
 export type ChatMessageScalarFieldEnum = (typeof ChatMessageScalarFieldEnum)[keyof typeof ChatMessageScalarFieldEnum]
+
+
+export const ChatTransferScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  sessionId: 'sessionId',
+  fromAgentId: 'fromAgentId',
+  toAgentId: 'toAgentId',
+  byUserId: 'byUserId',
+  note: 'note',
+  createdAt: 'createdAt'
+} as const
+
+export type ChatTransferScalarFieldEnum = (typeof ChatTransferScalarFieldEnum)[keyof typeof ChatTransferScalarFieldEnum]
+
+
+export const ChatReadScalarFieldEnum = {
+  tenantId: 'tenantId',
+  sessionId: 'sessionId',
+  userId: 'userId',
+  messageCount: 'messageCount',
+  readAt: 'readAt'
+} as const
+
+export type ChatReadScalarFieldEnum = (typeof ChatReadScalarFieldEnum)[keyof typeof ChatReadScalarFieldEnum]
+
+
+export const CannedReplyScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  shortcut: 'shortcut',
+  text: 'text',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CannedReplyScalarFieldEnum = (typeof CannedReplyScalarFieldEnum)[keyof typeof CannedReplyScalarFieldEnum]
 
 
 export const IdempotencyKeyScalarFieldEnum = {
@@ -1672,6 +1935,20 @@ export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel
  * Reference to a field of type 'DateTime[]'
  */
 export type ListDateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DateTime[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ChatRouting'
+ */
+export type EnumChatRoutingFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ChatRouting'>
+    
+
+
+/**
+ * Reference to a field of type 'ChatRouting[]'
+ */
+export type ListEnumChatRoutingFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ChatRouting[]'>
     
 
 
@@ -1904,6 +2181,9 @@ export type GlobalOmitConfig = {
   user?: Prisma.UserOmit
   chatSession?: Prisma.ChatSessionOmit
   chatMessage?: Prisma.ChatMessageOmit
+  chatTransfer?: Prisma.ChatTransferOmit
+  chatRead?: Prisma.ChatReadOmit
+  cannedReply?: Prisma.CannedReplyOmit
   idempotencyKey?: Prisma.IdempotencyKeyOmit
   document?: Prisma.DocumentOmit
   jobLease?: Prisma.JobLeaseOmit

@@ -60,6 +60,9 @@ export const ModelName = {
   User: 'User',
   ChatSession: 'ChatSession',
   ChatMessage: 'ChatMessage',
+  ChatTransfer: 'ChatTransfer',
+  ChatRead: 'ChatRead',
+  CannedReply: 'CannedReply',
   IdempotencyKey: 'IdempotencyKey',
   Document: 'Document',
   JobLease: 'JobLease',
@@ -87,7 +90,8 @@ export const TenantScalarFieldEnum = {
   name: 'name',
   widgetKey: 'widgetKey',
   allowedOrigins: 'allowedOrigins',
-  createdAt: 'createdAt'
+  createdAt: 'createdAt',
+  chatRouting: 'chatRouting'
 } as const
 
 export type TenantScalarFieldEnum = (typeof TenantScalarFieldEnum)[keyof typeof TenantScalarFieldEnum]
@@ -198,6 +202,43 @@ export const ChatMessageScalarFieldEnum = {
 } as const
 
 export type ChatMessageScalarFieldEnum = (typeof ChatMessageScalarFieldEnum)[keyof typeof ChatMessageScalarFieldEnum]
+
+
+export const ChatTransferScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  sessionId: 'sessionId',
+  fromAgentId: 'fromAgentId',
+  toAgentId: 'toAgentId',
+  byUserId: 'byUserId',
+  note: 'note',
+  createdAt: 'createdAt'
+} as const
+
+export type ChatTransferScalarFieldEnum = (typeof ChatTransferScalarFieldEnum)[keyof typeof ChatTransferScalarFieldEnum]
+
+
+export const ChatReadScalarFieldEnum = {
+  tenantId: 'tenantId',
+  sessionId: 'sessionId',
+  userId: 'userId',
+  messageCount: 'messageCount',
+  readAt: 'readAt'
+} as const
+
+export type ChatReadScalarFieldEnum = (typeof ChatReadScalarFieldEnum)[keyof typeof ChatReadScalarFieldEnum]
+
+
+export const CannedReplyScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  shortcut: 'shortcut',
+  text: 'text',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CannedReplyScalarFieldEnum = (typeof CannedReplyScalarFieldEnum)[keyof typeof CannedReplyScalarFieldEnum]
 
 
 export const IdempotencyKeyScalarFieldEnum = {

@@ -29,6 +29,7 @@ export type TenantMinAggregateOutputType = {
   name: string | null
   widgetKey: string | null
   createdAt: Date | null
+  chatRouting: $Enums.ChatRouting | null
 }
 
 export type TenantMaxAggregateOutputType = {
@@ -36,6 +37,7 @@ export type TenantMaxAggregateOutputType = {
   name: string | null
   widgetKey: string | null
   createdAt: Date | null
+  chatRouting: $Enums.ChatRouting | null
 }
 
 export type TenantCountAggregateOutputType = {
@@ -44,6 +46,7 @@ export type TenantCountAggregateOutputType = {
   widgetKey: number
   allowedOrigins: number
   createdAt: number
+  chatRouting: number
   _all: number
 }
 
@@ -53,6 +56,7 @@ export type TenantMinAggregateInputType = {
   name?: true
   widgetKey?: true
   createdAt?: true
+  chatRouting?: true
 }
 
 export type TenantMaxAggregateInputType = {
@@ -60,6 +64,7 @@ export type TenantMaxAggregateInputType = {
   name?: true
   widgetKey?: true
   createdAt?: true
+  chatRouting?: true
 }
 
 export type TenantCountAggregateInputType = {
@@ -68,6 +73,7 @@ export type TenantCountAggregateInputType = {
   widgetKey?: true
   allowedOrigins?: true
   createdAt?: true
+  chatRouting?: true
   _all?: true
 }
 
@@ -149,6 +155,7 @@ export type TenantGroupByOutputType = {
   widgetKey: string
   allowedOrigins: string[]
   createdAt: Date
+  chatRouting: $Enums.ChatRouting
   _count: TenantCountAggregateOutputType | null
   _min: TenantMinAggregateOutputType | null
   _max: TenantMaxAggregateOutputType | null
@@ -178,6 +185,7 @@ export type TenantWhereInput = {
   widgetKey?: Prisma.StringFilter<"Tenant"> | string
   allowedOrigins?: Prisma.StringNullableListFilter<"Tenant">
   createdAt?: Prisma.DateTimeFilter<"Tenant"> | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFilter<"Tenant"> | $Enums.ChatRouting
   users?: Prisma.UserListRelationFilter
   chatSessions?: Prisma.ChatSessionListRelationFilter
 }
@@ -188,6 +196,7 @@ export type TenantOrderByWithRelationInput = {
   widgetKey?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  chatRouting?: Prisma.SortOrder
   users?: Prisma.UserOrderByRelationAggregateInput
   chatSessions?: Prisma.ChatSessionOrderByRelationAggregateInput
 }
@@ -201,6 +210,7 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"Tenant"> | string
   allowedOrigins?: Prisma.StringNullableListFilter<"Tenant">
   createdAt?: Prisma.DateTimeFilter<"Tenant"> | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFilter<"Tenant"> | $Enums.ChatRouting
   users?: Prisma.UserListRelationFilter
   chatSessions?: Prisma.ChatSessionListRelationFilter
 }, "id" | "widgetKey">
@@ -211,6 +221,7 @@ export type TenantOrderByWithAggregationInput = {
   widgetKey?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  chatRouting?: Prisma.SortOrder
   _count?: Prisma.TenantCountOrderByAggregateInput
   _max?: Prisma.TenantMaxOrderByAggregateInput
   _min?: Prisma.TenantMinOrderByAggregateInput
@@ -225,6 +236,7 @@ export type TenantScalarWhereWithAggregatesInput = {
   widgetKey?: Prisma.StringWithAggregatesFilter<"Tenant"> | string
   allowedOrigins?: Prisma.StringNullableListFilter<"Tenant">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Tenant"> | Date | string
+  chatRouting?: Prisma.EnumChatRoutingWithAggregatesFilter<"Tenant"> | $Enums.ChatRouting
 }
 
 export type TenantCreateInput = {
@@ -233,6 +245,7 @@ export type TenantCreateInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserCreateNestedManyWithoutTenantInput
   chatSessions?: Prisma.ChatSessionCreateNestedManyWithoutTenantInput
 }
@@ -243,6 +256,7 @@ export type TenantUncheckedCreateInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserUncheckedCreateNestedManyWithoutTenantInput
   chatSessions?: Prisma.ChatSessionUncheckedCreateNestedManyWithoutTenantInput
 }
@@ -253,6 +267,7 @@ export type TenantUpdateInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUpdateManyWithoutTenantNestedInput
   chatSessions?: Prisma.ChatSessionUpdateManyWithoutTenantNestedInput
 }
@@ -263,6 +278,7 @@ export type TenantUncheckedUpdateInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUncheckedUpdateManyWithoutTenantNestedInput
   chatSessions?: Prisma.ChatSessionUncheckedUpdateManyWithoutTenantNestedInput
 }
@@ -273,6 +289,7 @@ export type TenantCreateManyInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
 }
 
 export type TenantUpdateManyMutationInput = {
@@ -281,6 +298,7 @@ export type TenantUpdateManyMutationInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
 }
 
 export type TenantUncheckedUpdateManyInput = {
@@ -289,6 +307,7 @@ export type TenantUncheckedUpdateManyInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
 }
 
 export type StringNullableListFilter<$PrismaModel = never> = {
@@ -305,6 +324,7 @@ export type TenantCountOrderByAggregateInput = {
   widgetKey?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  chatRouting?: Prisma.SortOrder
 }
 
 export type TenantMaxOrderByAggregateInput = {
@@ -312,6 +332,7 @@ export type TenantMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  chatRouting?: Prisma.SortOrder
 }
 
 export type TenantMinOrderByAggregateInput = {
@@ -319,6 +340,7 @@ export type TenantMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  chatRouting?: Prisma.SortOrder
 }
 
 export type TenantScalarRelationFilter = {
@@ -341,6 +363,10 @@ export type TenantUpdateallowedOriginsInput = {
 
 export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
+}
+
+export type EnumChatRoutingFieldUpdateOperationsInput = {
+  set?: $Enums.ChatRouting
 }
 
 export type TenantCreateNestedOneWithoutUsersInput = {
@@ -377,6 +403,7 @@ export type TenantCreateWithoutUsersInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionCreateNestedManyWithoutTenantInput
 }
 
@@ -386,6 +413,7 @@ export type TenantUncheckedCreateWithoutUsersInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionUncheckedCreateNestedManyWithoutTenantInput
 }
 
@@ -411,6 +439,7 @@ export type TenantUpdateWithoutUsersInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionUpdateManyWithoutTenantNestedInput
 }
 
@@ -420,6 +449,7 @@ export type TenantUncheckedUpdateWithoutUsersInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionUncheckedUpdateManyWithoutTenantNestedInput
 }
 
@@ -429,6 +459,7 @@ export type TenantCreateWithoutChatSessionsInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserCreateNestedManyWithoutTenantInput
 }
 
@@ -438,6 +469,7 @@ export type TenantUncheckedCreateWithoutChatSessionsInput = {
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
   createdAt?: Date | string
+  chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserUncheckedCreateNestedManyWithoutTenantInput
 }
 
@@ -463,6 +495,7 @@ export type TenantUpdateWithoutChatSessionsInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUpdateManyWithoutTenantNestedInput
 }
 
@@ -472,6 +505,7 @@ export type TenantUncheckedUpdateWithoutChatSessionsInput = {
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUncheckedUpdateManyWithoutTenantNestedInput
 }
 
@@ -521,6 +555,7 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   widgetKey?: boolean
   allowedOrigins?: boolean
   createdAt?: boolean
+  chatRouting?: boolean
   users?: boolean | Prisma.Tenant$usersArgs<ExtArgs>
   chatSessions?: boolean | Prisma.Tenant$chatSessionsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
@@ -532,6 +567,7 @@ export type TenantSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   widgetKey?: boolean
   allowedOrigins?: boolean
   createdAt?: boolean
+  chatRouting?: boolean
 }, ExtArgs["result"]["tenant"]>
 
 export type TenantSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -540,6 +576,7 @@ export type TenantSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   widgetKey?: boolean
   allowedOrigins?: boolean
   createdAt?: boolean
+  chatRouting?: boolean
 }, ExtArgs["result"]["tenant"]>
 
 export type TenantSelectScalar = {
@@ -548,9 +585,10 @@ export type TenantSelectScalar = {
   widgetKey?: boolean
   allowedOrigins?: boolean
   createdAt?: boolean
+  chatRouting?: boolean
 }
 
-export type TenantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "widgetKey" | "allowedOrigins" | "createdAt", ExtArgs["result"]["tenant"]>
+export type TenantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "widgetKey" | "allowedOrigins" | "createdAt" | "chatRouting", ExtArgs["result"]["tenant"]>
 export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   users?: boolean | Prisma.Tenant$usersArgs<ExtArgs>
   chatSessions?: boolean | Prisma.Tenant$chatSessionsArgs<ExtArgs>
@@ -577,6 +615,11 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      */
     allowedOrigins: string[]
     createdAt: Date
+    /**
+     * How new chats find an agent: `auto` (the available agent with the fewest active
+     * chats) or `manual` (every new chat waits until an agent takes it). Set by an admin.
+     */
+    chatRouting: $Enums.ChatRouting
   }, ExtArgs["result"]["tenant"]>
   composites: {}
 }
@@ -1007,6 +1050,7 @@ export interface TenantFieldRefs {
   readonly widgetKey: Prisma.FieldRef<"Tenant", 'String'>
   readonly allowedOrigins: Prisma.FieldRef<"Tenant", 'String[]'>
   readonly createdAt: Prisma.FieldRef<"Tenant", 'DateTime'>
+  readonly chatRouting: Prisma.FieldRef<"Tenant", 'ChatRouting'>
 }
     
 
