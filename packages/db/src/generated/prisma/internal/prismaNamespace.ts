@@ -1660,6 +1660,7 @@ export const TenantScalarFieldEnum = {
   name: 'name',
   widgetKey: 'widgetKey',
   allowedOrigins: 'allowedOrigins',
+  identitySecret: 'identitySecret',
   createdAt: 'createdAt',
   chatRouting: 'chatRouting'
 } as const
@@ -1749,6 +1750,12 @@ export const ChatSessionScalarFieldEnum = {
   visitorId: 'visitorId',
   visitorName: 'visitorName',
   origin: 'origin',
+  pageUrl: 'pageUrl',
+  referrer: 'referrer',
+  locale: 'locale',
+  visitorEmail: 'visitorEmail',
+  visitorUserId: 'visitorUserId',
+  identityVerified: 'identityVerified',
   agentId: 'agentId',
   status: 'status',
   messageCount: 'messageCount',
@@ -1887,6 +1894,14 @@ export const QueryMode = {
 export type QueryMode = (typeof QueryMode)[keyof typeof QueryMode]
 
 
+export const NullsOrder = {
+  first: 'first',
+  last: 'last'
+} as const
+
+export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
+
+
 export const JsonNullValueFilter = {
   DbNull: DbNull,
   JsonNull: JsonNull,
@@ -1894,14 +1909,6 @@ export const JsonNullValueFilter = {
 } as const
 
 export type JsonNullValueFilter = (typeof JsonNullValueFilter)[keyof typeof JsonNullValueFilter]
-
-
-export const NullsOrder = {
-  first: 'first',
-  last: 'last'
-} as const
-
-export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 
 
 
@@ -1991,6 +1998,13 @@ export type JsonFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'J
  * Reference to a field of type 'QueryMode'
  */
 export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'QueryMode'>
+    
+
+
+/**
+ * Reference to a field of type 'Boolean'
+ */
+export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
     
 
 

@@ -90,6 +90,7 @@ export const TenantScalarFieldEnum = {
   name: 'name',
   widgetKey: 'widgetKey',
   allowedOrigins: 'allowedOrigins',
+  identitySecret: 'identitySecret',
   createdAt: 'createdAt',
   chatRouting: 'chatRouting'
 } as const
@@ -179,6 +180,12 @@ export const ChatSessionScalarFieldEnum = {
   visitorId: 'visitorId',
   visitorName: 'visitorName',
   origin: 'origin',
+  pageUrl: 'pageUrl',
+  referrer: 'referrer',
+  locale: 'locale',
+  visitorEmail: 'visitorEmail',
+  visitorUserId: 'visitorUserId',
+  identityVerified: 'identityVerified',
   agentId: 'agentId',
   status: 'status',
   messageCount: 'messageCount',
@@ -317,6 +324,14 @@ export const QueryMode = {
 export type QueryMode = (typeof QueryMode)[keyof typeof QueryMode]
 
 
+export const NullsOrder = {
+  first: 'first',
+  last: 'last'
+} as const
+
+export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
+
+
 export const JsonNullValueFilter = {
   DbNull: DbNull,
   JsonNull: JsonNull,
@@ -324,12 +339,4 @@ export const JsonNullValueFilter = {
 } as const
 
 export type JsonNullValueFilter = (typeof JsonNullValueFilter)[keyof typeof JsonNullValueFilter]
-
-
-export const NullsOrder = {
-  first: 'first',
-  last: 'last'
-} as const
-
-export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 

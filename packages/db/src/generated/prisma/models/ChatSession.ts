@@ -41,6 +41,12 @@ export type ChatSessionMinAggregateOutputType = {
   visitorId: string | null
   visitorName: string | null
   origin: string | null
+  pageUrl: string | null
+  referrer: string | null
+  locale: string | null
+  visitorEmail: string | null
+  visitorUserId: string | null
+  identityVerified: boolean | null
   agentId: string | null
   status: $Enums.ChatStatus | null
   messageCount: number | null
@@ -56,6 +62,12 @@ export type ChatSessionMaxAggregateOutputType = {
   visitorId: string | null
   visitorName: string | null
   origin: string | null
+  pageUrl: string | null
+  referrer: string | null
+  locale: string | null
+  visitorEmail: string | null
+  visitorUserId: string | null
+  identityVerified: boolean | null
   agentId: string | null
   status: $Enums.ChatStatus | null
   messageCount: number | null
@@ -71,6 +83,12 @@ export type ChatSessionCountAggregateOutputType = {
   visitorId: number
   visitorName: number
   origin: number
+  pageUrl: number
+  referrer: number
+  locale: number
+  visitorEmail: number
+  visitorUserId: number
+  identityVerified: number
   agentId: number
   status: number
   messageCount: number
@@ -96,6 +114,12 @@ export type ChatSessionMinAggregateInputType = {
   visitorId?: true
   visitorName?: true
   origin?: true
+  pageUrl?: true
+  referrer?: true
+  locale?: true
+  visitorEmail?: true
+  visitorUserId?: true
+  identityVerified?: true
   agentId?: true
   status?: true
   messageCount?: true
@@ -111,6 +135,12 @@ export type ChatSessionMaxAggregateInputType = {
   visitorId?: true
   visitorName?: true
   origin?: true
+  pageUrl?: true
+  referrer?: true
+  locale?: true
+  visitorEmail?: true
+  visitorUserId?: true
+  identityVerified?: true
   agentId?: true
   status?: true
   messageCount?: true
@@ -126,6 +156,12 @@ export type ChatSessionCountAggregateInputType = {
   visitorId?: true
   visitorName?: true
   origin?: true
+  pageUrl?: true
+  referrer?: true
+  locale?: true
+  visitorEmail?: true
+  visitorUserId?: true
+  identityVerified?: true
   agentId?: true
   status?: true
   messageCount?: true
@@ -228,6 +264,12 @@ export type ChatSessionGroupByOutputType = {
   visitorId: string
   visitorName: string
   origin: string | null
+  pageUrl: string | null
+  referrer: string | null
+  locale: string | null
+  visitorEmail: string | null
+  visitorUserId: string | null
+  identityVerified: boolean
   agentId: string | null
   status: $Enums.ChatStatus
   messageCount: number
@@ -266,6 +308,12 @@ export type ChatSessionWhereInput = {
   visitorId?: Prisma.StringFilter<"ChatSession"> | string
   visitorName?: Prisma.StringFilter<"ChatSession"> | string
   origin?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  pageUrl?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  referrer?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  locale?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  visitorEmail?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  visitorUserId?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  identityVerified?: Prisma.BoolFilter<"ChatSession"> | boolean
   agentId?: Prisma.StringNullableFilter<"ChatSession"> | string | null
   status?: Prisma.EnumChatStatusFilter<"ChatSession"> | $Enums.ChatStatus
   messageCount?: Prisma.IntFilter<"ChatSession"> | number
@@ -283,6 +331,12 @@ export type ChatSessionOrderByWithRelationInput = {
   visitorId?: Prisma.SortOrder
   visitorName?: Prisma.SortOrder
   origin?: Prisma.SortOrderInput | Prisma.SortOrder
+  pageUrl?: Prisma.SortOrderInput | Prisma.SortOrder
+  referrer?: Prisma.SortOrderInput | Prisma.SortOrder
+  locale?: Prisma.SortOrderInput | Prisma.SortOrder
+  visitorEmail?: Prisma.SortOrderInput | Prisma.SortOrder
+  visitorUserId?: Prisma.SortOrderInput | Prisma.SortOrder
+  identityVerified?: Prisma.SortOrder
   agentId?: Prisma.SortOrderInput | Prisma.SortOrder
   status?: Prisma.SortOrder
   messageCount?: Prisma.SortOrder
@@ -303,6 +357,12 @@ export type ChatSessionWhereUniqueInput = Prisma.AtLeast<{
   visitorId?: Prisma.StringFilter<"ChatSession"> | string
   visitorName?: Prisma.StringFilter<"ChatSession"> | string
   origin?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  pageUrl?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  referrer?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  locale?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  visitorEmail?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  visitorUserId?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  identityVerified?: Prisma.BoolFilter<"ChatSession"> | boolean
   agentId?: Prisma.StringNullableFilter<"ChatSession"> | string | null
   status?: Prisma.EnumChatStatusFilter<"ChatSession"> | $Enums.ChatStatus
   messageCount?: Prisma.IntFilter<"ChatSession"> | number
@@ -320,6 +380,12 @@ export type ChatSessionOrderByWithAggregationInput = {
   visitorId?: Prisma.SortOrder
   visitorName?: Prisma.SortOrder
   origin?: Prisma.SortOrderInput | Prisma.SortOrder
+  pageUrl?: Prisma.SortOrderInput | Prisma.SortOrder
+  referrer?: Prisma.SortOrderInput | Prisma.SortOrder
+  locale?: Prisma.SortOrderInput | Prisma.SortOrder
+  visitorEmail?: Prisma.SortOrderInput | Prisma.SortOrder
+  visitorUserId?: Prisma.SortOrderInput | Prisma.SortOrder
+  identityVerified?: Prisma.SortOrder
   agentId?: Prisma.SortOrderInput | Prisma.SortOrder
   status?: Prisma.SortOrder
   messageCount?: Prisma.SortOrder
@@ -343,6 +409,12 @@ export type ChatSessionScalarWhereWithAggregatesInput = {
   visitorId?: Prisma.StringWithAggregatesFilter<"ChatSession"> | string
   visitorName?: Prisma.StringWithAggregatesFilter<"ChatSession"> | string
   origin?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
+  pageUrl?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
+  referrer?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
+  locale?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
+  visitorEmail?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
+  visitorUserId?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
+  identityVerified?: Prisma.BoolWithAggregatesFilter<"ChatSession"> | boolean
   agentId?: Prisma.StringNullableWithAggregatesFilter<"ChatSession"> | string | null
   status?: Prisma.EnumChatStatusWithAggregatesFilter<"ChatSession"> | $Enums.ChatStatus
   messageCount?: Prisma.IntWithAggregatesFilter<"ChatSession"> | number
@@ -357,6 +429,12 @@ export type ChatSessionCreateInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -374,6 +452,12 @@ export type ChatSessionUncheckedCreateInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -389,6 +473,12 @@ export type ChatSessionUpdateInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -406,6 +496,12 @@ export type ChatSessionUncheckedUpdateInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -422,6 +518,12 @@ export type ChatSessionCreateManyInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -436,6 +538,12 @@ export type ChatSessionUpdateManyMutationInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -451,6 +559,12 @@ export type ChatSessionUncheckedUpdateManyInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -476,6 +590,12 @@ export type ChatSessionCountOrderByAggregateInput = {
   visitorId?: Prisma.SortOrder
   visitorName?: Prisma.SortOrder
   origin?: Prisma.SortOrder
+  pageUrl?: Prisma.SortOrder
+  referrer?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  visitorEmail?: Prisma.SortOrder
+  visitorUserId?: Prisma.SortOrder
+  identityVerified?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
   status?: Prisma.SortOrder
   messageCount?: Prisma.SortOrder
@@ -495,6 +615,12 @@ export type ChatSessionMaxOrderByAggregateInput = {
   visitorId?: Prisma.SortOrder
   visitorName?: Prisma.SortOrder
   origin?: Prisma.SortOrder
+  pageUrl?: Prisma.SortOrder
+  referrer?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  visitorEmail?: Prisma.SortOrder
+  visitorUserId?: Prisma.SortOrder
+  identityVerified?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
   status?: Prisma.SortOrder
   messageCount?: Prisma.SortOrder
@@ -510,6 +636,12 @@ export type ChatSessionMinOrderByAggregateInput = {
   visitorId?: Prisma.SortOrder
   visitorName?: Prisma.SortOrder
   origin?: Prisma.SortOrder
+  pageUrl?: Prisma.SortOrder
+  referrer?: Prisma.SortOrder
+  locale?: Prisma.SortOrder
+  visitorEmail?: Prisma.SortOrder
+  visitorUserId?: Prisma.SortOrder
+  identityVerified?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
   status?: Prisma.SortOrder
   messageCount?: Prisma.SortOrder
@@ -570,6 +702,10 @@ export type ChatSessionUncheckedUpdateManyWithoutTenantNestedInput = {
   deleteMany?: Prisma.ChatSessionScalarWhereInput | Prisma.ChatSessionScalarWhereInput[]
 }
 
+export type BoolFieldUpdateOperationsInput = {
+  set?: boolean
+}
+
 export type EnumChatStatusFieldUpdateOperationsInput = {
   set?: $Enums.ChatStatus
 }
@@ -593,6 +729,12 @@ export type ChatSessionCreateWithoutTenantInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -608,6 +750,12 @@ export type ChatSessionUncheckedCreateWithoutTenantInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -653,6 +801,12 @@ export type ChatSessionScalarWhereInput = {
   visitorId?: Prisma.StringFilter<"ChatSession"> | string
   visitorName?: Prisma.StringFilter<"ChatSession"> | string
   origin?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  pageUrl?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  referrer?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  locale?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  visitorEmail?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  visitorUserId?: Prisma.StringNullableFilter<"ChatSession"> | string | null
+  identityVerified?: Prisma.BoolFilter<"ChatSession"> | boolean
   agentId?: Prisma.StringNullableFilter<"ChatSession"> | string | null
   status?: Prisma.EnumChatStatusFilter<"ChatSession"> | $Enums.ChatStatus
   messageCount?: Prisma.IntFilter<"ChatSession"> | number
@@ -667,6 +821,12 @@ export type ChatSessionCreateWithoutMessagesInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -683,6 +843,12 @@ export type ChatSessionUncheckedCreateWithoutMessagesInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -713,6 +879,12 @@ export type ChatSessionUpdateWithoutMessagesInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -729,6 +901,12 @@ export type ChatSessionUncheckedUpdateWithoutMessagesInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -743,6 +921,12 @@ export type ChatSessionCreateManyTenantInput = {
   visitorId: string
   visitorName: string
   origin?: string | null
+  pageUrl?: string | null
+  referrer?: string | null
+  locale?: string | null
+  visitorEmail?: string | null
+  visitorUserId?: string | null
+  identityVerified?: boolean
   agentId?: string | null
   status?: $Enums.ChatStatus
   messageCount?: number
@@ -757,6 +941,12 @@ export type ChatSessionUpdateWithoutTenantInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -772,6 +962,12 @@ export type ChatSessionUncheckedUpdateWithoutTenantInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -787,6 +983,12 @@ export type ChatSessionUncheckedUpdateManyWithoutTenantInput = {
   visitorId?: Prisma.StringFieldUpdateOperationsInput | string
   visitorName?: Prisma.StringFieldUpdateOperationsInput | string
   origin?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  pageUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  referrer?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  locale?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorEmail?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  visitorUserId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  identityVerified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   agentId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   status?: Prisma.EnumChatStatusFieldUpdateOperationsInput | $Enums.ChatStatus
   messageCount?: Prisma.IntFieldUpdateOperationsInput | number
@@ -833,6 +1035,12 @@ export type ChatSessionSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   visitorId?: boolean
   visitorName?: boolean
   origin?: boolean
+  pageUrl?: boolean
+  referrer?: boolean
+  locale?: boolean
+  visitorEmail?: boolean
+  visitorUserId?: boolean
+  identityVerified?: boolean
   agentId?: boolean
   status?: boolean
   messageCount?: boolean
@@ -851,6 +1059,12 @@ export type ChatSessionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   visitorId?: boolean
   visitorName?: boolean
   origin?: boolean
+  pageUrl?: boolean
+  referrer?: boolean
+  locale?: boolean
+  visitorEmail?: boolean
+  visitorUserId?: boolean
+  identityVerified?: boolean
   agentId?: boolean
   status?: boolean
   messageCount?: boolean
@@ -867,6 +1081,12 @@ export type ChatSessionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   visitorId?: boolean
   visitorName?: boolean
   origin?: boolean
+  pageUrl?: boolean
+  referrer?: boolean
+  locale?: boolean
+  visitorEmail?: boolean
+  visitorUserId?: boolean
+  identityVerified?: boolean
   agentId?: boolean
   status?: boolean
   messageCount?: boolean
@@ -883,6 +1103,12 @@ export type ChatSessionSelectScalar = {
   visitorId?: boolean
   visitorName?: boolean
   origin?: boolean
+  pageUrl?: boolean
+  referrer?: boolean
+  locale?: boolean
+  visitorEmail?: boolean
+  visitorUserId?: boolean
+  identityVerified?: boolean
   agentId?: boolean
   status?: boolean
   messageCount?: boolean
@@ -892,7 +1118,7 @@ export type ChatSessionSelectScalar = {
   endedAt?: boolean
 }
 
-export type ChatSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "visitorId" | "visitorName" | "origin" | "agentId" | "status" | "messageCount" | "createdAt" | "updatedAt" | "firstResponseAt" | "endedAt", ExtArgs["result"]["chatSession"]>
+export type ChatSessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "visitorId" | "visitorName" | "origin" | "pageUrl" | "referrer" | "locale" | "visitorEmail" | "visitorUserId" | "identityVerified" | "agentId" | "status" | "messageCount" | "createdAt" | "updatedAt" | "firstResponseAt" | "endedAt", ExtArgs["result"]["chatSession"]>
 export type ChatSessionInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   messages?: boolean | Prisma.ChatSession$messagesArgs<ExtArgs>
@@ -920,6 +1146,25 @@ export type $ChatSessionPayload<ExtArgs extends runtime.Types.Extensions.Interna
      * Origin of the page the widget ran on (checked against the tenant's allowed origins).
      */
     origin: string | null
+    /**
+     * Visitor context (docs/chat.md "Visitor context"): the page the chat started on, its
+     * referrer and the browser's locale, as the widget sent them (bounded, validated).
+     */
+    pageUrl: string | null
+    referrer: string | null
+    locale: string | null
+    /**
+     * Lower-cased; from the pre-chat form or an `identify` call.
+     */
+    visitorEmail: string | null
+    /**
+     * The host site's user id from `identify`.
+     */
+    visitorUserId: string | null
+    /**
+     * True when the identity's userHash matched the tenant's identity secret.
+     */
+    identityVerified: boolean
     agentId: string | null
     status: $Enums.ChatStatus
     messageCount: number
@@ -1360,6 +1605,12 @@ export interface ChatSessionFieldRefs {
   readonly visitorId: Prisma.FieldRef<"ChatSession", 'String'>
   readonly visitorName: Prisma.FieldRef<"ChatSession", 'String'>
   readonly origin: Prisma.FieldRef<"ChatSession", 'String'>
+  readonly pageUrl: Prisma.FieldRef<"ChatSession", 'String'>
+  readonly referrer: Prisma.FieldRef<"ChatSession", 'String'>
+  readonly locale: Prisma.FieldRef<"ChatSession", 'String'>
+  readonly visitorEmail: Prisma.FieldRef<"ChatSession", 'String'>
+  readonly visitorUserId: Prisma.FieldRef<"ChatSession", 'String'>
+  readonly identityVerified: Prisma.FieldRef<"ChatSession", 'Boolean'>
   readonly agentId: Prisma.FieldRef<"ChatSession", 'String'>
   readonly status: Prisma.FieldRef<"ChatSession", 'ChatStatus'>
   readonly messageCount: Prisma.FieldRef<"ChatSession", 'Int'>

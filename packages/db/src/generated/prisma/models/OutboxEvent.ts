@@ -657,10 +657,6 @@ export type OutboxEventSumOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
 }
 
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
-}
-
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
 }

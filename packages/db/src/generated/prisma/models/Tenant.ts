@@ -28,6 +28,7 @@ export type TenantMinAggregateOutputType = {
   id: string | null
   name: string | null
   widgetKey: string | null
+  identitySecret: string | null
   createdAt: Date | null
   chatRouting: $Enums.ChatRouting | null
 }
@@ -36,6 +37,7 @@ export type TenantMaxAggregateOutputType = {
   id: string | null
   name: string | null
   widgetKey: string | null
+  identitySecret: string | null
   createdAt: Date | null
   chatRouting: $Enums.ChatRouting | null
 }
@@ -45,6 +47,7 @@ export type TenantCountAggregateOutputType = {
   name: number
   widgetKey: number
   allowedOrigins: number
+  identitySecret: number
   createdAt: number
   chatRouting: number
   _all: number
@@ -55,6 +58,7 @@ export type TenantMinAggregateInputType = {
   id?: true
   name?: true
   widgetKey?: true
+  identitySecret?: true
   createdAt?: true
   chatRouting?: true
 }
@@ -63,6 +67,7 @@ export type TenantMaxAggregateInputType = {
   id?: true
   name?: true
   widgetKey?: true
+  identitySecret?: true
   createdAt?: true
   chatRouting?: true
 }
@@ -72,6 +77,7 @@ export type TenantCountAggregateInputType = {
   name?: true
   widgetKey?: true
   allowedOrigins?: true
+  identitySecret?: true
   createdAt?: true
   chatRouting?: true
   _all?: true
@@ -154,6 +160,7 @@ export type TenantGroupByOutputType = {
   name: string
   widgetKey: string
   allowedOrigins: string[]
+  identitySecret: string | null
   createdAt: Date
   chatRouting: $Enums.ChatRouting
   _count: TenantCountAggregateOutputType | null
@@ -184,6 +191,7 @@ export type TenantWhereInput = {
   name?: Prisma.StringFilter<"Tenant"> | string
   widgetKey?: Prisma.StringFilter<"Tenant"> | string
   allowedOrigins?: Prisma.StringNullableListFilter<"Tenant">
+  identitySecret?: Prisma.StringNullableFilter<"Tenant"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Tenant"> | Date | string
   chatRouting?: Prisma.EnumChatRoutingFilter<"Tenant"> | $Enums.ChatRouting
   users?: Prisma.UserListRelationFilter
@@ -195,6 +203,7 @@ export type TenantOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
+  identitySecret?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   chatRouting?: Prisma.SortOrder
   users?: Prisma.UserOrderByRelationAggregateInput
@@ -209,6 +218,7 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.TenantWhereInput | Prisma.TenantWhereInput[]
   name?: Prisma.StringFilter<"Tenant"> | string
   allowedOrigins?: Prisma.StringNullableListFilter<"Tenant">
+  identitySecret?: Prisma.StringNullableFilter<"Tenant"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Tenant"> | Date | string
   chatRouting?: Prisma.EnumChatRoutingFilter<"Tenant"> | $Enums.ChatRouting
   users?: Prisma.UserListRelationFilter
@@ -220,6 +230,7 @@ export type TenantOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
+  identitySecret?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   chatRouting?: Prisma.SortOrder
   _count?: Prisma.TenantCountOrderByAggregateInput
@@ -235,6 +246,7 @@ export type TenantScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"Tenant"> | string
   widgetKey?: Prisma.StringWithAggregatesFilter<"Tenant"> | string
   allowedOrigins?: Prisma.StringNullableListFilter<"Tenant">
+  identitySecret?: Prisma.StringNullableWithAggregatesFilter<"Tenant"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Tenant"> | Date | string
   chatRouting?: Prisma.EnumChatRoutingWithAggregatesFilter<"Tenant"> | $Enums.ChatRouting
 }
@@ -244,6 +256,7 @@ export type TenantCreateInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserCreateNestedManyWithoutTenantInput
@@ -255,6 +268,7 @@ export type TenantUncheckedCreateInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserUncheckedCreateNestedManyWithoutTenantInput
@@ -266,6 +280,7 @@ export type TenantUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUpdateManyWithoutTenantNestedInput
@@ -277,6 +292,7 @@ export type TenantUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUncheckedUpdateManyWithoutTenantNestedInput
@@ -288,6 +304,7 @@ export type TenantCreateManyInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
 }
@@ -297,6 +314,7 @@ export type TenantUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
 }
@@ -306,6 +324,7 @@ export type TenantUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
 }
@@ -323,6 +342,7 @@ export type TenantCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
   allowedOrigins?: Prisma.SortOrder
+  identitySecret?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   chatRouting?: Prisma.SortOrder
 }
@@ -331,6 +351,7 @@ export type TenantMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
+  identitySecret?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   chatRouting?: Prisma.SortOrder
 }
@@ -339,6 +360,7 @@ export type TenantMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   widgetKey?: Prisma.SortOrder
+  identitySecret?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   chatRouting?: Prisma.SortOrder
 }
@@ -359,6 +381,10 @@ export type StringFieldUpdateOperationsInput = {
 export type TenantUpdateallowedOriginsInput = {
   set?: string[]
   push?: string | string[]
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
 }
 
 export type DateTimeFieldUpdateOperationsInput = {
@@ -402,6 +428,7 @@ export type TenantCreateWithoutUsersInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionCreateNestedManyWithoutTenantInput
@@ -412,6 +439,7 @@ export type TenantUncheckedCreateWithoutUsersInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionUncheckedCreateNestedManyWithoutTenantInput
@@ -438,6 +466,7 @@ export type TenantUpdateWithoutUsersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionUpdateManyWithoutTenantNestedInput
@@ -448,6 +477,7 @@ export type TenantUncheckedUpdateWithoutUsersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   chatSessions?: Prisma.ChatSessionUncheckedUpdateManyWithoutTenantNestedInput
@@ -458,6 +488,7 @@ export type TenantCreateWithoutChatSessionsInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserCreateNestedManyWithoutTenantInput
@@ -468,6 +499,7 @@ export type TenantUncheckedCreateWithoutChatSessionsInput = {
   name: string
   widgetKey: string
   allowedOrigins?: Prisma.TenantCreateallowedOriginsInput | string[]
+  identitySecret?: string | null
   createdAt?: Date | string
   chatRouting?: $Enums.ChatRouting
   users?: Prisma.UserUncheckedCreateNestedManyWithoutTenantInput
@@ -494,6 +526,7 @@ export type TenantUpdateWithoutChatSessionsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUpdateManyWithoutTenantNestedInput
@@ -504,6 +537,7 @@ export type TenantUncheckedUpdateWithoutChatSessionsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   widgetKey?: Prisma.StringFieldUpdateOperationsInput | string
   allowedOrigins?: Prisma.TenantUpdateallowedOriginsInput | string[]
+  identitySecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   chatRouting?: Prisma.EnumChatRoutingFieldUpdateOperationsInput | $Enums.ChatRouting
   users?: Prisma.UserUncheckedUpdateManyWithoutTenantNestedInput
@@ -554,6 +588,7 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   name?: boolean
   widgetKey?: boolean
   allowedOrigins?: boolean
+  identitySecret?: boolean
   createdAt?: boolean
   chatRouting?: boolean
   users?: boolean | Prisma.Tenant$usersArgs<ExtArgs>
@@ -566,6 +601,7 @@ export type TenantSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   name?: boolean
   widgetKey?: boolean
   allowedOrigins?: boolean
+  identitySecret?: boolean
   createdAt?: boolean
   chatRouting?: boolean
 }, ExtArgs["result"]["tenant"]>
@@ -575,6 +611,7 @@ export type TenantSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   name?: boolean
   widgetKey?: boolean
   allowedOrigins?: boolean
+  identitySecret?: boolean
   createdAt?: boolean
   chatRouting?: boolean
 }, ExtArgs["result"]["tenant"]>
@@ -584,11 +621,12 @@ export type TenantSelectScalar = {
   name?: boolean
   widgetKey?: boolean
   allowedOrigins?: boolean
+  identitySecret?: boolean
   createdAt?: boolean
   chatRouting?: boolean
 }
 
-export type TenantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "widgetKey" | "allowedOrigins" | "createdAt" | "chatRouting", ExtArgs["result"]["tenant"]>
+export type TenantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "widgetKey" | "allowedOrigins" | "identitySecret" | "createdAt" | "chatRouting", ExtArgs["result"]["tenant"]>
 export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   users?: boolean | Prisma.Tenant$usersArgs<ExtArgs>
   chatSessions?: boolean | Prisma.Tenant$chatSessionsArgs<ExtArgs>
@@ -614,6 +652,12 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      * Origins allowed to open a socket or call the API for this tenant.
      */
     allowedOrigins: string[]
+    /**
+     * The shared secret of identity verification: a widget `identify` must carry
+     * `userHash` = hex HMAC-SHA256(secret, userId, or else email) to be trusted
+     * (packages/chat visitor-context.ts). Null: identities are accepted, shown as unverified.
+     */
+    identitySecret: string | null
     createdAt: Date
     /**
      * How new chats find an agent: `auto` (the available agent with the fewest active
@@ -1049,6 +1093,7 @@ export interface TenantFieldRefs {
   readonly name: Prisma.FieldRef<"Tenant", 'String'>
   readonly widgetKey: Prisma.FieldRef<"Tenant", 'String'>
   readonly allowedOrigins: Prisma.FieldRef<"Tenant", 'String[]'>
+  readonly identitySecret: Prisma.FieldRef<"Tenant", 'String'>
   readonly createdAt: Prisma.FieldRef<"Tenant", 'DateTime'>
   readonly chatRouting: Prisma.FieldRef<"Tenant", 'ChatRouting'>
 }
