@@ -13,6 +13,7 @@ export { listSessions, getSession, metricsSnapshot, isChatStatus, MAX_LIST, MAX_
 export { sendNotification, type NotificationInput } from "./notifications";
 export { reportDocumentStatus, type DocumentReport } from "./documents";
 export { createAnalyticsJob, ANALYTICS_JOB, type AnalyticsJob, type AnalyticsJobDeps } from "./analytics-job";
-export { seedDemo, seedTenant, verifyUser, DEMO_TENANT, DEMO_WIDGET_KEY, DEMO_PASSWORD, DEMO_USERS, type SeedTenant, type SeedUser } from "./seed";
+export { seedDemo, seedTenant, verifyUser, DEMO_TENANT, DEMO_WIDGET_KEY, DEMO_PASSWORD, DEMO_IDENTITY_SECRET, DEMO_USERS, type SeedTenant, type SeedUser } from "./seed";
 export { newId } from "./ids";
 export { pickAgent, routeNewSession } from "./routing";
+export { checkIdentity, identityHash, identifyVisitor, resolveVisitor, visitorHistory, MAX_HISTORY, type IdentityCheck, type VisitorFields } from "./visitor-context";

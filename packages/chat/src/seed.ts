@@ -11,6 +11,8 @@ import bcrypt from "bcryptjs";
 export const DEMO_TENANT = "demo";
 export const DEMO_WIDGET_KEY = "demo-widget-key";
 export const DEMO_PASSWORD = "demo";
+/** The demo tenant's identity secret (public, development only): `identify` needs userHash = HMAC-SHA256(this, userId). */
+export const DEMO_IDENTITY_SECRET = "demo-identity-secret";
 export const DEMO_USERS = [
   { id: "ana", email: "ana@demo.test", name: "Ana (agent)", role: "agent" },
   { id: "ben", email: "ben@demo.test", name: "Ben (agent)", role: "agent" },
@@ -31,13 +33,15 @@ export interface SeedTenant {
   widgetKey: string;
   allowedOrigins: string[];
   users: SeedUser[];
+  /** The tenant's identity secret (visitor-context.ts); omitted, none. */
+  identitySecret?: string | undefined;
 }
 
 const BCRYPT_ROUNDS = 10;
 
 export async function seedTenant(db: Db, tenant: SeedTenant): Promise<void> {
   await db.prisma.tenant.createMany({
-    data: [{ id: tenant.id, name: tenant.name, widgetKey: tenant.widgetKey, allowedOrigins: tenant.allowedOrigins }],
+    data: [{ id: tenant.id, name: tenant.name, widgetKey: tenant.widgetKey, allowedOrigins: tenant.allowedOrigins, identitySecret: tenant.identitySecret ?? null }],
     skipDuplicates: true,
   });
   const existing = new Set((await db.prisma.user.findMany({ where: { tenantId: tenant.id }, select: { email: true } })).map((u) => u.email));
@@ -56,6 +60,7 @@ export function seedDemo(db: Db): Promise<void> {
     widgetKey: DEMO_WIDGET_KEY,
     allowedOrigins: [],
     users: DEMO_USERS.map((u) => ({ ...u, password: DEMO_PASSWORD })),
+    identitySecret: DEMO_IDENTITY_SECRET,
   });
 }
 

@@ -7,13 +7,14 @@
  * waiting.
  */
 import type { Db, OutboxEventInput } from "@roomcast/db";
-import { CHAT_SESSION_UPDATED, NOTIFICATION, type ChatSessionView, type Principal } from "@roomcast/protocol";
+import { CHAT_SESSION_UPDATED, NOTIFICATION, type ChatSessionView, type Principal, type VisitorContextInput } from "@roomcast/protocol";
 import { loadSession } from "./access";
 import { ChatError } from "./chat-error";
 import { chatWrite } from "./chat-write";
 import { newId } from "./ids";
 import { routeNewSession } from "./routing";
 import { sessionView } from "./views";
+import { visitorColumns, type VisitorFields } from "./visitor-context";
 
 export interface StartSessionInput {
   tenant: string;
@@ -22,6 +23,9 @@ export interface StartSessionInput {
   origin: string | null;
   /** Ids of the agents whose availability is online (the gateway's availability store); omitted, nobody. */
   availableAgents?: readonly string[] | undefined;
+  /** Page, referrer, locale (parsed by the protocol's visitorContextSchema) and the resolved identity (visitor-context.ts). */
+  context?: VisitorContextInput | undefined;
+  visitor?: VisitorFields | undefined;
 }
 
 /** The new session and the offset of its stream after the start event (subscribe with `since` = this). */
@@ -35,6 +39,7 @@ export async function startSession(db: Db, input: StartSessionInput): Promise<{ 
         visitorId: input.visitorId,
         visitorName: input.visitorName,
         origin: input.origin,
+        ...visitorColumns(input.context, input.visitor),
         ...(agentId === undefined ? {} : { agentId, status: "active" }),
         createdAt: now,
         updatedAt: now,

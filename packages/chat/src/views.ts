@@ -1,6 +1,7 @@
 /** Database rows → the wire views of @roomcast/protocol (ISO timestamps, nulls not undefined). */
 import type { ChatMessage, ChatSession } from "@roomcast/db";
 import type { ChatMessageView, ChatSenderRole, ChatSessionView } from "@roomcast/protocol";
+import { visitorContextView } from "./visitor-view";
 
 export function sessionView(row: ChatSession): ChatSessionView {
   return {
@@ -14,6 +15,7 @@ export function sessionView(row: ChatSession): ChatSessionView {
     updatedAt: row.updatedAt.toISOString(),
     firstResponseAt: row.firstResponseAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
+    visitor: visitorContextView(row),
   };
 }
 

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   "origin_not_allowed", // the Origin header is not in the allowlist
   "reserved_type", // a product's own event type (e.g. a chat `message`) sent to a generic publish path
   "idempotency_conflict", // an idempotency key reused for a different request (payload or stream)
+  "identity_unverified", // a visitor identity whose userHash does not match the tenant's identity secret
   "internal", // a bug; logged with details server-side
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,5 +8,6 @@ export * from "./events";
 export * from "./filters";
 export * from "./changes";
 export * from "./product";
+export * from "./visitor";
 export * from "./event-limits";
 export * from "./limits";

@@ -11,6 +11,8 @@
  * - `notifications:<user>`: NOTIFICATION; `documents:<doc>`: DOCUMENT_STATUS;
  *   `analytics`: ANALYTICS_TICK.
  */
+import type { VisitorContextView } from "./visitor";
+
 export const CHAT_MESSAGE = "message";
 export const CHAT_SESSION_UPDATED = "session:updated";
 export const CHAT_METRICS_UPDATED = "metrics:updated";
@@ -39,6 +41,8 @@ export interface ChatSessionView {
   updatedAt: string;
   firstResponseAt: string | null;
   endedAt: string | null;
+  /** Where the chat started and who the visitor says it is (docs/chat.md "Visitor context"); on every view the chat domain builds. */
+  visitor?: VisitorContextView;
 }
 
 export interface ChatMessageView {

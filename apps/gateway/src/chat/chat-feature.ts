@@ -19,6 +19,7 @@ import { chatRouter } from "./chat.routes";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, loginRouter } from "./login.routes";
 import { producersRouter } from "./producers.routes";
 import { webAssetsRouter, type WebAssets } from "./web-assets";
+import { visitorRouter } from "./visitor.routes";
 import { widgetRouter } from "./widget.routes";
 
 export interface ChatDeps {
@@ -48,6 +49,7 @@ export function createChatFeature(
     deps.redis === undefined ? createMemoryAvailability() : createRedisAvailability({ redis: deps.redis, prefix: config.redisPrefix, logger });
   const api = Router();
   api.use(widgetRouter({ db, config, authenticator, logger, availability, presentUsers: deps.presentUsers }));
+  api.use(visitorRouter({ db, authenticator, logger }));
   api.use(availabilityRouter({ availability, authenticator, logger }));
   api.use(loginRouter({ db, config, logger, limiter: loginLimiter }));
   api.use(chatRouter({ db, authenticator, logger, revoker: deps.revoker }));

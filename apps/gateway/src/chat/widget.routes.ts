@@ -8,12 +8,20 @@
  *   any agent is online, so the widget offers "leave a message" when none is.
  * - `GET /widget/session` (Bearer visitor token): the visitor's session and transcript with
  *   the stream offset to subscribe from, and `agentsAvailable`.
+ * - Visitor context (docs/chat.md "Visitor context"): the start may carry `email` (the
+ *   pre-chat form), `context` `{ pageUrl?, referrer?, locale? }` and `identity` (the host
+ *   page's `identify`), all parsed by the protocol's schemas (`invalid` naming the field).
+ *   A refused identity (`identity_unverified`: the tenant has an identity secret and the
+ *   userHash does not match) does not stop the start: the session starts without it and the
+ *   answer's `identity` says why. `POST /widget/identify` (Bearer visitor token) applies an
+ *   identity to the visitor's own session (403 `identity_unverified` changes nothing).
  * CORS headers are sent on refusals too, so the widget can show why it was refused; the
  * token, not the CORS answer, is what grants access.
  */
-import { ChatError, getSession, newId, startSession } from "@roomcast/chat";
+import { ChatError, getSession, identifyVisitor, newId, resolveVisitor, startSession } from "@roomcast/chat";
 import type { Config } from "@roomcast/config";
 import type { Db } from "@roomcast/db";
+import { visitorContextSchema, visitorEmailSchema, visitorIdentitySchema, visitorNameSchema } from "@roomcast/protocol";
 import { Router, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -26,7 +34,15 @@ import { describeIssues } from "../validation/describe-issues";
 import { availableAgents, type AvailabilityStore, type PresentUsers } from "./availability";
 import { sendDomainError } from "./domain-error";
 
-const startBody = z.object({ widgetKey: z.string().min(1).max(200), name: z.string().trim().min(1).max(80).optional() }).strict();
+export const startBody = z
+  .object({
+    widgetKey: z.string().min(1).max(200),
+    name: visitorNameSchema.optional(),
+    email: visitorEmailSchema.optional(),
+    context: visitorContextSchema.optional(),
+    identity: visitorIdentitySchema.optional(),
+  })
+  .strict();
 
 const cors: RequestHandler = (req, res, next) => {
   const origin = req.headers.origin;
@@ -68,12 +84,15 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
       }
       const visitorId = newId("v");
       const available = await availableAgents(deps.availability, deps.presentUsers, tenant.id);
+      const { visitor, refused } = resolveVisitor(tenant.identitySecret, { name: body.data.name, email: body.data.email }, body.data.identity);
       const { session, offset } = await startSession(db, {
         tenant: tenant.id,
         visitorId,
-        visitorName: body.data.name ?? `Visitor ${visitorId.slice(2, 6)}`,
+        visitorName: visitor.name ?? `Visitor ${visitorId.slice(2, 6)}`,
         origin: req.headers.origin ?? null,
         availableAgents: available,
+        context: body.data.context,
+        visitor,
       });
       const token = signToken(config.jwt, {
         sub: visitorId,
@@ -83,7 +102,8 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
         name: session.visitorName,
         ttlSeconds: config.chat.visitorTokenTtlSeconds,
       });
-      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset, agentsAvailable: session.agentId !== null });
+      const identity = body.data.identity === undefined ? {} : { identity: refused === undefined ? { ok: true, verified: visitor.verified } : { ok: false, error: refused } };
+      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset, agentsAvailable: session.agentId !== null, ...identity });
     })().catch((error: unknown) => sendDomainError(res, error, logger, "start widget session"));
   });
 
@@ -92,6 +112,15 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
     Promise.all([getSession(db, principal, principal.session ?? ""), availableAgents(deps.availability, deps.presentUsers, principal.tenant)]).then(
       ([result, online]) => res.json({ ok: true, ...result, agentsAvailable: online.length > 0 }),
       (error: unknown) => sendDomainError(res, error, logger, "read widget session"),
+    );
+  });
+
+  router.post("/widget/identify", requireAuth(deps.authenticator, ["visitor"]), (req, res) => {
+    const identity = visitorIdentitySchema.safeParse(req.body);
+    if (!identity.success) return sendError(res, "invalid", describeIssues(identity.error.issues));
+    identifyVisitor(db, principalOf(res), identity.data).then(
+      (session) => res.json({ ok: true, session, verified: session.visitor?.verified ?? false }),
+      (error: unknown) => sendDomainError(res, error, logger, "identify widget visitor"),
     );
   });
   return router;

@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   origin_not_allowed: 403,
   reserved_type: 403,
   idempotency_conflict: 422,
+  identity_unverified: 403,
   internal: 500,
 };
 
