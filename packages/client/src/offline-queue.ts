@@ -16,10 +16,8 @@
  * at-most-once (reject with `outcome_unknown` and let the app decide — the default) or
  * at-least-once (resend, risking a duplicate event). With `idempotencyKeys: true` every
  * publish carries a client-generated `key`, reused on each resend, and the queue resends
- * until it gets an ack — exactly once, PROVIDED the server:
- *   1. accepts an optional `key` field in the publish payload (today the protocol's
- *      `publishSchema` is `.strict()` and would refuse it with `invalid`, so the option
- *      stays off until the gateway supports it);
+ * until it gets an ack — exactly once, as the gateway does it (protocol `publishSchema.key`):
+ *   1. accepts an optional `key` field in the publish payload;
  *   2. stores the key with the outbox row, unique per (tenant, source principal, key),
  *      for at least the retention window, in the same transaction as the event;
  *   3. answers a repeated key with the original `{ id, stream, offset }` instead of
@@ -67,7 +65,8 @@ export class OfflineQueue {
         new RoomcastClientError("queue_full", `offline queue is full (${this.options.limit} publishes waiting)`),
       );
     }
-    const payload: PublishWire = this.options.idempotencyKeys ? { ...input, key: this.options.generateKey() } : { ...input };
+    // A key the caller chose (e.g. one stored with a draft, to survive a page reload) wins over a generated one.
+    const payload: PublishWire = this.options.idempotencyKeys ? { ...input, key: input.key ?? this.options.generateKey() } : { ...input };
     return new Promise((resolve, reject) => {
       this.waiting.push({ payload, resolve, reject });
       this.pump();

@@ -17,6 +17,7 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { bundleSdk, SOURCE_CONDITIONS } from "./sdk-bundle";
 import { WEB_MANIFEST, type BuiltWebAsset, type WebAssetManifest } from "./web-assets";
 
 /** Entry points (files of apps/widget/src) by bundle name; a new browser bundle is one line here. */
@@ -38,6 +39,7 @@ export async function bundleWebAssets(sourceDir: string): Promise<BuiltWebAsset[
     write: false,
     format: "iife",
     platform: "browser",
+    conditions: SOURCE_CONDITIONS,
     target: "es2020",
     minify: true,
     outdir: "/assets",
@@ -63,6 +65,8 @@ export async function bundleWebAssets(sourceDir: string): Promise<BuiltWebAsset[
     });
     assets.push({ route, type: HTML, immutable: false, crossOrigin: false, body: html });
   }
+  // The SDK for pages without a bundler: /sdk/roomcast.mjs and /sdk/roomcast.iife.js (sdk-bundle.ts).
+  assets.push(...(await bundleSdk(sourceDir)));
   return assets;
 }
 
