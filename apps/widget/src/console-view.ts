@@ -8,6 +8,8 @@
 import type { ChatMessageView, PresenceMember } from "@roomcast/protocol";
 import { el, stateLabel } from "./api";
 import type { ConsoleMode } from "./console-connection";
+import { countLabel } from "./console-desk";
+import { cannedPicker, transferForm, transferNotes } from "./console-desk-view";
 import type { ConsoleStore } from "./console-store";
 import { memberLabel } from "./presence-roster";
 import { typingLabel } from "./typing";
@@ -105,15 +107,20 @@ export function renderAgentsOnline(box: HTMLElement, members: readonly PresenceM
 export function renderSessionList(list: HTMLElement, store: ConsoleStore, open: (id: string) => void): void {
   list.replaceChildren(
     ...store.sortedSessions().map((s) => {
+      const unread = s.status === "ended" ? 0 : store.unread(s.id);
       const item = el("li", `session ${s.status}${store.open?.session.id === s.id ? " selected" : ""}`, undefined, {
         "data-testid": "session-item",
         "data-session-id": s.id,
         "data-status": s.status,
+        "data-unread": String(unread),
+        "data-agent": s.agentId ?? "",
       });
+      const name = el("span", "name", s.visitorName, { "data-testid": "session-name" });
+      if (unread > 0) name.append(el("span", "unread", String(unread), { "data-testid": "session-unread", "aria-label": `${countLabel(unread, "unread message")}` }));
       item.append(
-        el("span", "name", s.visitorName),
+        name,
         el("span", "badge", s.status, { "data-testid": "session-status" }),
-        el("span", "sub", `${s.messageCount} messages${s.agentId === null ? "" : ` · ${s.agentId}`}`),
+        el("span", "sub", `${countLabel(s.messageCount, "message")}${s.agentId === null ? "" : ` · ${s.agentId}`}`, { "data-testid": "session-sub" }),
       );
       item.addEventListener("click", () => open(s.id));
       return item;
@@ -123,6 +130,7 @@ export function renderSessionList(list: HTMLElement, store: ConsoleStore, open: 
 
 export interface DetailHandlers {
   assign(sessionId: string): void;
+  transfer(sessionId: string, agentId: string, note: string): void;
   end(sessionId: string): void;
   reply(sessionId: string, text: string): void;
   typed(sessionId: string): void;
@@ -133,6 +141,10 @@ export interface DetailLive {
   members: readonly PresenceMember[];
   /** Who is typing in it. */
   typing: readonly string[];
+  /** Who it may be transferred to: agents online in the tenant (presence). */
+  agents: readonly PresenceMember[];
+  /** Whether the user may transfer another agent's session (admins). */
+  mayTransferAny: boolean;
 }
 
 export function renderDetail(detail: HTMLElement, store: ConsoleStore, meId: string, live: DetailLive, on: DetailHandlers): void {
@@ -151,6 +163,14 @@ export function renderDetail(detail: HTMLElement, store: ConsoleStore, meId: str
   assign.addEventListener("click", () => on.assign(s.id));
   end.addEventListener("click", () => on.end(s.id));
   head.append(assign, end);
+  const transfer = transferForm(
+    detail.querySelector("[data-testid=transfer-form]"),
+    s.id,
+    live.agents.filter((a) => a.role !== "visitor" && a.user !== s.agentId),
+    s.status === "ended" || (s.agentId !== null && s.agentId !== meId && !live.mayTransferAny),
+    (agentId, note) => on.transfer(s.id, agentId, note),
+  );
+  const notes = transferNotes(store.transfersOf(s.id));
   const present = el("div", "sub", `In this chat: ${live.members.length === 0 ? "nobody" : live.members.map((m) => `${memberLabel(m)}${m.role === "visitor" ? " (visitor)" : ""}`).join(", ")}`, { "data-testid": "detail-presence" });
   const transcript = el("ul", "transcript", undefined, { "data-testid": "transcript" });
   transcript.replaceChildren(
@@ -179,7 +199,8 @@ export function renderDetail(detail: HTMLElement, store: ConsoleStore, meId: str
   // Redrawn while the agent types (presence, typing, events): keep what is in the box.
   if (previous !== null && previous.dataset.session === s.id) input.value = previous.value;
   input.dataset.session = s.id;
-  detail.replaceChildren(head, present, transcript, typing, form);
+  const picker = cannedPicker(input, () => store.canned.values());
+  detail.replaceChildren(head, transfer, notes, present, transcript, typing, picker, form);
   transcript.scrollTop = transcript.scrollHeight;
   if (hadFocus) input.focus();
 }

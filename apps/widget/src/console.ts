@@ -15,7 +15,17 @@
  * widget shows the agent as here). Typing goes both ways and expires by itself (typing.ts).
  *
  * Availability: the header's switch (console-availability.ts) sets the agent online or
- * away; new chats are routed only to online agents.
+ * away; new chats are routed only to online agents. Admins also get the tenant's routing
+ * control (console-settings.ts: automatic or manual assignment).
+ *
+ * The session list follows `changes:chat_sessions` (the watched table's row changes, from
+ * the list snapshot's `changesOffset`); the tenant `chat` stream brings metrics, transfers
+ * (with their notes), settings and canned-reply changes. Unread counts come from the user's
+ * read markers (the list snapshot's `read`, then `session:read` on their notifications
+ * stream); opening a session, and new messages while it is open, mark it read. The page
+ * title shows the unread total of the open sessions that are the agent's or nobody's.
+ * Transfer: the detail pane's form (agents online, a note). Canned replies: `/` in the
+ * reply box (console-desk-view.ts).
  *
  * Connection indicator: console-connection.ts (live, reconnecting, then REST polling).
  * No module-level state: everything lives in `boot`.
@@ -23,11 +33,20 @@
 import { createClient, type RoomcastClient, type Subscription } from "@roomcast/client";
 import {
   ANALYTICS_TICK,
+  CHAT_CANNED_UPDATED,
   CHAT_MESSAGE,
   CHAT_METRICS_UPDATED,
+  CHAT_SESSION_READ,
+  CHAT_SESSION_TRANSFERRED,
   CHAT_SESSION_UPDATED,
+  CHAT_SETTINGS_UPDATED,
   NOTIFICATION,
   type AnalyticsTickData,
+  type CannedReplyChange,
+  type CannedReplyView,
+  type ChatReadData,
+  type ChatSettings,
+  type ChatTransferView,
   type ChatMessageView,
   type ChatMetrics,
   type ChatSessionView,
@@ -38,7 +57,10 @@ import {
 import { apiCall, el, randomKey } from "./api";
 import { availabilitySwitch } from "./console-availability";
 import { createConnectionMachine } from "./console-connection";
+import { CONSOLE_TITLE, consoleTitle, sessionChange } from "./console-desk";
+import { routingControl } from "./console-settings";
 import { ConsoleStore } from "./console-store";
+import { mountVisitorPanel, type VisitorAnswer } from "./console-visitor";
 import { consoleLayout, loginForm, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
 import { PresenceRoster } from "./presence-roster";
 import { TypingIndicator, TypingSender } from "./typing";
@@ -86,6 +108,8 @@ function boot(root: HTMLElement | null): void {
   const runConsole = (me: SignedIn): void => {
     const store = new ConsoleStore();
     const layout = consoleLayout(root, `${me.user.name} · ${me.user.tenant}`);
+    // Visitor context and history of the open session (console-visitor.ts), kept in the detail across redraws.
+    mountVisitorPanel(layout.detail, () => store.open?.session, (id) => apiCall<VisitorAnswer>(base, `/chat/sessions/${id}/visitor`, { token: me.token }), (id) => void openSession(id));
     const roster = new PresenceRoster();
     const client: RoomcastClient = createClient({ url: base, token: me.token, socketOptions: { reconnectionDelay: 500, reconnectionDelayMax: 2000 } });
     let sessionSub: Subscription | undefined;
@@ -103,18 +127,41 @@ function boot(root: HTMLElement | null): void {
       if (open !== undefined) void client.typing({ channel: "chat", topic: open.session.id, typing });
     });
     const renderOpen = (): void =>
-      renderDetail(layout.detail, store, me.user.id, { members: roster.members(openStream), typing: typingIn.who(openStream) }, {
+      renderDetail(
+        layout.detail,
+        store,
+        me.user.id,
+        { members: roster.members(openStream), typing: typingIn.who(openStream), agents: roster.members(listStream), mayTransferAny: me.user.role === "admin" },
+        {
         assign: (id) => void act(`/chat/sessions/${id}/assign`, {}),
+        transfer: (id, agentId, note) => void act(`/chat/sessions/${id}/transfer`, { agentId, note }),
         end: (id) => void act(`/chat/sessions/${id}/end`, {}),
         reply: (id, text) => {
           typingOut.stop();
           void act(`/chat/sessions/${id}/messages`, { text, key: randomKey() });
         },
         typed: () => typingOut.typed(),
+        },
+      );
+    /** The open session's new messages are read as they arrive: store the marker (one request at a time). */
+    let marking: string | undefined;
+    const syncRead = (): void => {
+      const open = store.open;
+      if (open === undefined || marking !== undefined || store.unread(open.session.id) === 0) return;
+      const id = open.session.id;
+      store.markRead(id, open.session.messageCount);
+      marking = id;
+      void apiCall<{ read: ChatReadData }>(base, `/chat/sessions/${id}/read`, { token: me.token, body: {} }).then((result) => {
+        marking = undefined;
+        if (result.ok) store.markRead(result.read.sessionId, result.read.messageCount);
+        renderAll();
       });
+    };
     const renderAll = (): void => {
+      syncRead();
       renderMetrics(layout, store);
       renderSessionList(layout.list, store, (id) => void openSession(id));
+      document.title = consoleTitle(store.totalUnread(me.user.id));
       renderLive();
     };
 
@@ -128,22 +175,31 @@ function boot(root: HTMLElement | null): void {
       else renderBanner(layout.banner, undefined);
     };
 
-    const loadOverview = async (): Promise<number | undefined> => {
+    const loadOverview = async (): Promise<{ offset: number; changesOffset: number } | undefined> => {
       const [sessions, metrics] = await Promise.all([
-        apiCall<{ sessions: ChatSessionView[]; offset: number }>(base, "/chat/sessions", { token: me.token }),
+        apiCall<{ sessions: ChatSessionView[]; offset: number; changesOffset: number; read: Record<string, number> }>(base, "/chat/sessions", { token: me.token }),
         apiCall<{ metrics: ChatMetrics; offset: number }>(base, "/chat/metrics", { token: me.token }),
       ]);
       if (!sessions.ok) return void handleApiError(sessions.error);
       if (!metrics.ok) return void handleApiError(metrics.error);
       store.replaceSessions(sessions.sessions);
+      for (const [id, count] of Object.entries(sessions.read)) store.markRead(id, count);
       store.metrics = metrics.metrics;
       renderAll();
-      return sessions.offset;
+      return { offset: sessions.offset, changesOffset: sessions.changesOffset };
+    };
+    const loadCanned = async (): Promise<void> => {
+      const result = await apiCall<{ replies: CannedReplyView[] }>(base, "/chat/canned-replies", { token: me.token });
+      if (!result.ok) return handleApiError(result.error);
+      store.replaceCanned(result.replies);
     };
     const loadOpenSession = async (id: string): Promise<number | undefined> => {
-      const result = await apiCall<{ session: ChatSessionView; messages: ChatMessageView[]; offset: number }>(base, `/chat/sessions/${id}`, { token: me.token });
+      const result = await apiCall<{ session: ChatSessionView; messages: ChatMessageView[]; offset: number; transfers?: ChatTransferView[] }>(base, `/chat/sessions/${id}`, {
+        token: me.token,
+      });
       if (!result.ok) return void handleApiError(result.error);
       store.openSession(result.session, result.messages);
+      store.addTransfers(result.transfers ?? []);
       renderAll();
       return result.offset;
     };
@@ -173,9 +229,18 @@ function boot(root: HTMLElement | null): void {
       openStream = ack.stream;
       await loadPresence(id);
     };
+    const routing = me.user.role === "admin" ? routingControl(base, me.token, handleApiError) : undefined;
+    // The list's sessions come from `changes:chat_sessions` (onSessionRow); this stream's `session:updated` is left to other readers.
     const onListEvent = (event: EventEnvelope): void => {
-      if (event.type === CHAT_SESSION_UPDATED) store.upsertSession(event.data as ChatSessionView);
-      else if (event.type === CHAT_METRICS_UPDATED) store.metrics = event.data as ChatMetrics;
+      if (event.type === CHAT_METRICS_UPDATED) store.metrics = event.data as ChatMetrics;
+      else if (event.type === CHAT_SESSION_TRANSFERRED) store.addTransfers([event.data as ChatTransferView]);
+      else if (event.type === CHAT_CANNED_UPDATED) store.applyCanned(event.data as CannedReplyChange);
+      else if (event.type === CHAT_SETTINGS_UPDATED) routing?.show(event.data as ChatSettings);
+      else return;
+      renderAll();
+    };
+    const onSessionRow = (event: EventEnvelope): void => {
+      store.applySessionChange(sessionChange(event.type, event.data));
       renderAll();
     };
 
@@ -201,10 +266,12 @@ function boot(root: HTMLElement | null): void {
       connection.stop();
       typingIn.close();
       client.close();
+      document.title = CONSOLE_TITLE;
       saveSignIn(undefined);
       showLogin(message);
     };
     layout.signOut.before(availabilitySwitch(base, me.token, me.user.id, handleApiError));
+    if (routing !== undefined) layout.signOut.before(routing.element);
     // Sign-out revokes the token on the server (every socket using it is disconnected, and
     // it is refused from now on), then forgets it here whatever the answer.
     layout.signOut.addEventListener("click", () => {
@@ -222,8 +289,13 @@ function boot(root: HTMLElement | null): void {
       renderLive();
     });
     client.onTyping((event) => typingIn.apply(event));
-    client.subscribe({ channel: "notifications", topic: me.user.id, minPriority: 5 }, (event) => {
-      if (event.type !== NOTIFICATION) return;
+    client.subscribe({ channel: "notifications", topic: me.user.id }, (event) => {
+      if (event.type === CHAT_SESSION_READ) {
+        const read = event.data as ChatReadData;
+        store.markRead(read.sessionId, read.messageCount);
+        return renderAll();
+      }
+      if (event.type !== NOTIFICATION || event.priority < 5) return;
       const data = event.data as NotificationData;
       const toast = el("div", "toast", `${data.title}: ${data.body}`, { "data-testid": "toast" });
       layout.toasts.append(toast);
@@ -234,9 +306,11 @@ function boot(root: HTMLElement | null): void {
       renderMetrics(layout, store);
     });
     renderAll();
-    void loadOverview().then(async (offset) => {
-      if (offset === undefined || stopped) return;
-      const list = client.subscribe({ channel: "chat", since: offset, presence: true }, onListEvent, { onReset: () => void loadOverview() });
+    void loadCanned().then(renderAll);
+    void loadOverview().then(async (snapshot) => {
+      if (snapshot === undefined || stopped) return;
+      client.subscribe({ channel: "changes", topic: "chat_sessions", since: snapshot.changesOffset }, onSessionRow, { onReset: () => void loadOverview() });
+      const list = client.subscribe({ channel: "chat", since: snapshot.offset, presence: true }, onListEvent, { onReset: () => void loadOverview() });
       const ack = await list.ready;
       if (!ack.ok || stopped) return;
       listStream = ack.stream;

@@ -16,4 +16,8 @@ export { createAnalyticsJob, ANALYTICS_JOB, type AnalyticsJob, type AnalyticsJob
 export { seedDemo, seedTenant, verifyUser, DEMO_TENANT, DEMO_WIDGET_KEY, DEMO_PASSWORD, DEMO_IDENTITY_SECRET, DEMO_USERS, type SeedTenant, type SeedUser } from "./seed";
 export { newId } from "./ids";
 export { pickAgent, routeNewSession } from "./routing";
+export { transferSession, transferDecision, normaliseNote, type TransferInput } from "./transfer";
+export { markRead, readMarkers } from "./reads";
+export { chatSettings, setChatRouting } from "./settings";
+export { createCannedReply, updateCannedReply, deleteCannedReply, listCannedReplies, parseCannedReply, type CannedReplyInput } from "./canned-replies";
 export { checkIdentity, identityHash, identifyVisitor, resolveVisitor, visitorHistory, MAX_HISTORY, type IdentityCheck, type VisitorFields } from "./visitor-context";

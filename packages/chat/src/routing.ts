@@ -4,7 +4,8 @@
  * same one — and `routeNewSession` reads what it needs inside the caller's chat write
  * (after the tenant lock, so two chats started at once see each other's assignment).
  * Candidates that are not an enabled agent or admin of the tenant are ignored; with none
- * left the chat stays waiting.
+ * left the chat stays waiting. A tenant whose routing setting is `manual` (settings.ts)
+ * routes nothing: every new chat waits for an agent to take it.
  */
 import type { DbTransaction } from "@roomcast/db";
 
@@ -23,6 +24,8 @@ export function pickAgent(candidates: readonly string[], activeChats: ReadonlyMa
 
 export async function routeNewSession(tx: DbTransaction, tenant: string, available: readonly string[]): Promise<string | undefined> {
   if (available.length === 0) return undefined;
+  const tenantRow = await tx.tenant.findUnique({ where: { id: tenant }, select: { chatRouting: true } });
+  if (tenantRow?.chatRouting !== "auto") return undefined;
   const agents = await tx.user.findMany({
     where: { tenantId: tenant, id: { in: [...available] }, role: { in: ["agent", "admin"] }, disabledAt: null },
     select: { id: true },

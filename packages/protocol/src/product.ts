@@ -7,8 +7,11 @@
  * Streams:
  * - `chat:<session>`: CHAT_MESSAGE (ChatMessageView), CHAT_SESSION_UPDATED (ChatSessionView);
  * - `chat` (the tenant's list): CHAT_SESSION_UPDATED and CHAT_METRICS_UPDATED (ChatMetrics),
- *   the same figures `GET /api/v1/chat/metrics` returns;
- * - `notifications:<user>`: NOTIFICATION; `documents:<doc>`: DOCUMENT_STATUS;
+ *   the same figures `GET /api/v1/chat/metrics` returns; CHAT_SESSION_TRANSFERRED
+ *   (ChatTransferView, with the note: staff only, never on the visitor's session stream),
+ *   CHAT_SETTINGS_UPDATED (ChatSettings), CHAT_CANNED_UPDATED (CannedReplyChange);
+ * - `notifications:<user>`: NOTIFICATION, CHAT_SESSION_READ (ChatReadData: that user read a
+ *   session, so their other consoles reset its unread count); `documents:<doc>`: DOCUMENT_STATUS;
  *   `analytics`: ANALYTICS_TICK.
  */
 import type { VisitorContextView } from "./visitor";
@@ -19,9 +22,61 @@ export const CHAT_METRICS_UPDATED = "metrics:updated";
 export const NOTIFICATION = "notification";
 export const DOCUMENT_STATUS = "document:status";
 export const ANALYTICS_TICK = "analytics:tick";
+export const CHAT_SESSION_TRANSFERRED = "session:transferred";
+export const CHAT_SETTINGS_UPDATED = "settings:updated";
+export const CHAT_CANNED_UPDATED = "canned:updated";
+export const CHAT_SESSION_READ = "session:read";
 
 /** Types on the chat channel only the chat domain may write (a client publish of one is refused). */
-export const CHAT_DOMAIN_TYPES: readonly string[] = [CHAT_MESSAGE, CHAT_SESSION_UPDATED, CHAT_METRICS_UPDATED];
+export const CHAT_DOMAIN_TYPES: readonly string[] = [
+  CHAT_MESSAGE,
+  CHAT_SESSION_UPDATED,
+  CHAT_METRICS_UPDATED,
+  CHAT_SESSION_TRANSFERRED,
+  CHAT_SETTINGS_UPDATED,
+  CHAT_CANNED_UPDATED,
+];
+
+/** How a tenant's new chats find an agent: `auto` (routed to an available agent) or `manual` (they wait). */
+export const CHAT_ROUTINGS = ["auto", "manual"] as const;
+export type ChatRouting = (typeof CHAT_ROUTINGS)[number];
+
+export interface ChatSettings {
+  routing: ChatRouting;
+}
+
+/** Longest transfer note, in characters. */
+export const MAX_TRANSFER_NOTE_LENGTH = 1000;
+
+export interface ChatTransferView {
+  id: string;
+  sessionId: string;
+  /** The assignee before (null: unassigned). */
+  fromAgentId: string | null;
+  toAgentId: string;
+  byUserId: string;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface ChatReadData {
+  sessionId: string;
+  /** The session's message count when it was read: unread = messageCount − this. */
+  messageCount: number;
+}
+
+/** A canned reply's shortcut, typed as `/<shortcut>` in the console. */
+export const CANNED_SHORTCUT_PATTERN = /^[a-z0-9_-]{1,32}$/;
+export const MAX_CANNED_REPLIES = 200;
+
+export interface CannedReplyView {
+  id: string;
+  shortcut: string;
+  text: string;
+  updatedAt: string;
+}
+
+export type CannedReplyChange = { op: "upsert"; reply: CannedReplyView } | { op: "delete"; id: string };
 
 export const CHAT_STATUSES = ["waiting", "active", "ended"] as const;
 export type ChatStatus = (typeof CHAT_STATUSES)[number];

@@ -16,6 +16,7 @@ import { createMemoryAvailability, createRedisAvailability, type PresentUsers } 
 import { availabilityRouter } from "./availability.routes";
 import { chatPublish } from "./chat-publish";
 import { chatRouter } from "./chat.routes";
+import { deskRouter } from "./desk.routes";
 import { LOGIN_ATTEMPTS, LOGIN_WINDOW_SECONDS, loginRouter } from "./login.routes";
 import { producersRouter } from "./producers.routes";
 import { webAssetsRouter, type WebAssets } from "./web-assets";
@@ -53,6 +54,7 @@ export function createChatFeature(
   api.use(availabilityRouter({ availability, authenticator, logger }));
   api.use(loginRouter({ db, config, logger, limiter: loginLimiter }));
   api.use(chatRouter({ db, authenticator, logger, revoker: deps.revoker }));
+  api.use(deskRouter({ db, authenticator, logger }));
   api.use(producersRouter({ db, authenticator, logger }));
   const router = Router();
   router.use("/api/v1", api);

@@ -1,12 +1,14 @@
 /**
- * The chat API under /api/v1/chat (Bearer auth): list sessions, read one, post a message,
- * assign, end, and the metrics snapshot. Every body and path parameter is parsed by zod
+ * The chat API under /api/v1/chat (Bearer auth): list sessions (with the caller's read
+ * markers and the offsets of the tenant `chat` stream and of `changes:chat_sessions`), read
+ * one, post a message, assign, end, and the metrics snapshot (the desk's transfer, reads,
+ * settings and canned replies: desk.routes.ts). Every body and path parameter is parsed by zod
  * first; a write answers only after its transaction (rows + outbox events) committed.
  * Snapshots carry `offset`, the position of the stream that keeps them current, so a
  * client subscribes with `since: offset` and misses nothing. Ending a session also revokes
  * its visitor's tokens (auth/revoke.ts): the widget's socket is disconnected on every node.
  */
-import { assignSession, endSession, getSession, isChatStatus, listSessions, metricsSnapshot, postMessage } from "@roomcast/chat";
+import { assignSession, endSession, getSession, isChatStatus, listSessions, metricsSnapshot, postMessage, readMarkers } from "@roomcast/chat";
 import type { Db } from "@roomcast/db";
 import { idempotencyKeySchema, idSchema, MAX_CHAT_MESSAGE_LENGTH } from "@roomcast/protocol";
 import { Router, type Request, type Response } from "express";
@@ -50,8 +52,13 @@ export function chatRouter(deps: ChatRouteDeps): Router {
     const query = listQuery.safeParse(req.query);
     if (!query.success) return sendError(res, "invalid", describeIssues(query.error.issues));
     const { status, limit } = query.data;
-    listSessions(db, principalOf(res).tenant, { status: isChatStatus(status) ? status : undefined, ...(limit === undefined ? {} : { limit }) }).then(
-      (result) => res.json({ ok: true, ...result }),
+    const principal = principalOf(res);
+    // `read`: the caller's read markers (session id → messages read), for the console's unread counts.
+    Promise.all([
+      listSessions(db, principal.tenant, { status: isChatStatus(status) ? status : undefined, ...(limit === undefined ? {} : { limit }) }),
+      principal.role === "service" ? Promise.resolve({}) : readMarkers(db, principal.tenant, principal.sub),
+    ]).then(
+      ([result, read]) => res.json({ ok: true, ...result, read }),
       (error: unknown) => sendDomainError(res, error, logger, "list sessions"),
     );
   });
