@@ -61,6 +61,7 @@ import { CONSOLE_TITLE, consoleTitle, sessionChange } from "./console-desk";
 import { routingControl } from "./console-settings";
 import { ConsoleStore } from "./console-store";
 import { mountVisitorPanel, type VisitorAnswer } from "./console-visitor";
+import { mountVisitorPanel, type VisitorAnswer } from "./console-visitor";
 import { consoleLayout, loginForm, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
 import { PresenceRoster } from "./presence-roster";
 import { TypingIndicator, TypingSender } from "./typing";
@@ -108,6 +109,8 @@ function boot(root: HTMLElement | null): void {
   const runConsole = (me: SignedIn): void => {
     const store = new ConsoleStore();
     const layout = consoleLayout(root, `${me.user.name} · ${me.user.tenant}`);
+    // Visitor context and history of the open session (console-visitor.ts), kept in the detail across redraws.
+    mountVisitorPanel(layout.detail, () => store.open?.session, (id) => apiCall<VisitorAnswer>(base, `/chat/sessions/${id}/visitor`, { token: me.token }), (id) => void openSession(id));
     // Visitor context and history of the open session (console-visitor.ts), kept in the detail across redraws.
     mountVisitorPanel(layout.detail, () => store.open?.session, (id) => apiCall<VisitorAnswer>(base, `/chat/sessions/${id}/visitor`, { token: me.token }), (id) => void openSession(id));
     const roster = new PresenceRoster();

@@ -29,7 +29,12 @@ const STYLES = `
 .send, .restart { padding: 8px 12px; border: 0; border-radius: 6px; background: #2563eb; color: #fff; font: inherit; cursor: pointer; }
 .ended { display: none; padding: 8px 12px; text-align: center; color: #52606d; }
 .ended.shown { display: block; }
+.prechat { display: none; flex-direction: column; gap: 8px; padding: 12px; }
+.prechat.shown { display: flex; }
 `;
+
+/** Fields the pre-chat form may ask for (the script tag's `data-prechat`). */
+export type PrechatField = "name" | "email";
 
 export interface WidgetView {
   bubble: HTMLButtonElement;
@@ -47,9 +52,13 @@ export interface WidgetView {
   send: HTMLButtonElement;
   ended: HTMLDivElement;
   restart: HTMLButtonElement;
+  /** The optional pre-chat form (shown before a new chat when `data-prechat` asks for fields). */
+  prechat: HTMLFormElement;
+  prechatName: HTMLInputElement | undefined;
+  prechatEmail: HTMLInputElement | undefined;
 }
 
-export function createWidgetView(title: string): WidgetView {
+export function createWidgetView(title: string, prechatFields: readonly PrechatField[] = []): WidgetView {
   const host = el("div", "", undefined, { "data-roomcast-widget": "" });
   const root = host.attachShadow({ mode: "open" });
   const style = el("style", "", STYLES);
@@ -71,8 +80,16 @@ export function createWidgetView(title: string): WidgetView {
   const ended = el("div", "ended", "This chat has ended. ", { "data-testid": "rc-ended" });
   const restart = el("button", "restart", "Start a new chat", { type: "button" });
   ended.append(restart);
-  panel.append(head, status, presence, error, messages, typing, ended, form);
+  const prechat = el("form", "prechat", undefined, { "data-testid": "rc-prechat" });
+  const prechatName = prechatFields.includes("name")
+    ? el("input", "input", undefined, { name: "name", maxlength: "80", placeholder: "Your name (optional)", "aria-label": "Your name", "data-testid": "rc-prechat-name" })
+    : undefined;
+  const prechatEmail = prechatFields.includes("email")
+    ? el("input", "input", undefined, { name: "email", type: "email", maxlength: "254", placeholder: "Your e-mail (optional)", "aria-label": "Your e-mail", "data-testid": "rc-prechat-email" })
+    : undefined;
+  prechat.append(...[prechatName, prechatEmail].filter((i) => i !== undefined), el("button", "send", "Start chat", { type: "submit", "data-testid": "rc-prechat-start" }));
+  panel.append(head, status, presence, error, prechat, messages, typing, ended, form);
   root.append(style, bubble, panel);
   document.body.append(host);
-  return { bubble, panel, state, status, presence, typing, error, messages, form, input, send, ended, restart };
+  return { bubble, panel, state, status, presence, typing, error, messages, form, input, send, ended, restart, prechat, prechatName, prechatEmail };
 }

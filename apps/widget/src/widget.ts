@@ -20,6 +20,13 @@
  * or the reload), a waiting chat offers "leave a message": what the visitor sends is stored
  * in the session like any message and the session stays waiting for an agent. No
  * module-level state: everything lives in `boot`.
+ *
+ * Visitor context (widget-visitor.ts): a new chat sends the page URL, referrer and locale;
+ * `data-prechat="name email"` shows an optional pre-chat form first (skipped when the host
+ * page already identified the visitor with a name or e-mail); the host page may call
+ * `window.Roomcast.identify({ userId?, name?, email?, userHash? })` before or during the
+ * chat. The verdict is on the panel's `data-identity` (verified, unverified or the refusal
+ * code) and in a `roomcast:identity` window event.
  */
 import { createClient, RoomcastClientError, type RoomcastClient, type Subscription } from "@roomcast/client";
 import {
@@ -33,6 +40,7 @@ import {
 import { apiCall, el, stateLabel } from "./api";
 import { memberLabel, PresenceRoster } from "./presence-roster";
 import { TypingIndicator, TypingSender, typingLabel } from "./typing";
+import { IdentityQueue, pageContext, prechatFields, type IdentifyResult } from "./widget-visitor";
 import { createWidgetView, type WidgetView } from "./widget-view";
 
 const OFFLINE_LIMIT = 20;
@@ -63,7 +71,8 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
   const widgetKey = script.dataset.widgetKey ?? "";
   const base = new URL(script.src, location.href).origin;
   const storageKey = `roomcast:visit:${widgetKey}`;
-  const view: WidgetView = createWidgetView(script.dataset.title ?? "Support");
+  const fields = prechatFields(script.dataset.prechat);
+  const view: WidgetView = createWidgetView(script.dataset.title ?? "Support", fields);
 
   let opened = false;
   let client: RoomcastClient | undefined;
@@ -86,6 +95,23 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
   const typingOut = new TypingSender((typing) => {
     if (client !== undefined && visit !== undefined) void client.typing({ channel: "chat", topic: visit.sessionId, typing });
   });
+  const identities = new IdentityQueue(
+    async (identity) => {
+      const current = visit;
+      if (current === undefined) return { ok: false, error: { code: "invalid", message: "no chat to identify" } };
+      const result = await apiCall<{ session: ChatSessionView; verified: boolean }>(base, "/widget/identify", { token: current.token, body: identity });
+      if (!result.ok) return result;
+      session = result.session;
+      render();
+      return { ok: true, verified: result.verified };
+    },
+    (result: IdentifyResult) => {
+      view.panel.dataset.identity = !result.ok ? result.error.code : "queued" in result ? "queued" : result.verified ? "verified" : "unverified";
+      window.dispatchEvent(new CustomEvent("roomcast:identity", { detail: result }));
+    },
+  );
+  const publicApi = { identify: (identity: unknown) => identities.identify(identity, visit !== undefined) };
+  (window as unknown as { Roomcast?: typeof publicApi }).Roomcast = publicApi;
 
   const showError = (error: ErrorBody | undefined): void => {
     view.error.textContent = error === undefined ? "" : `${error.message} (${error.code})`;
@@ -219,7 +245,10 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     });
   };
 
-  const start = async (): Promise<void> => {
+  /** The pre-chat form, when it asks for something the host page's identity did not give. */
+  const needsPrechat = (): boolean => fields.length > 0 && identities.pending?.name === undefined && identities.pending?.email === undefined;
+
+  const start = async (prechat?: { name?: string; email?: string }): Promise<void> => {
     showError(undefined);
     view.status.textContent = "Connecting…";
     const stored = loadVisit();
@@ -227,11 +256,21 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
       const result = await apiCall<Snapshot>(base, "/widget/session", { token: stored.token });
       if (result.ok) {
         visit = stored;
-        return connect(stored, result);
+        connect(stored, result);
+        return identities.started(undefined, undefined);
       }
       saveVisit(undefined);
     }
-    const created = await apiCall<Snapshot & { token: string }>(base, "/widget/sessions", { body: { widgetKey } });
+    if (prechat === undefined && needsPrechat()) {
+      view.status.textContent = "Tell us who you are (optional), then start the chat.";
+      view.prechat.classList.add("shown");
+      return;
+    }
+    const identity = identities.pending;
+    const context = pageContext({ href: location.href, referrer: document.referrer, language: navigator.language });
+    const created = await apiCall<Snapshot & { token: string; identity?: IdentifyResult }>(base, "/widget/sessions", {
+      body: { widgetKey, ...prechat, context, ...(identity === undefined ? {} : { identity }) },
+    });
     if (!created.ok) {
       view.status.textContent = "";
       view.state.textContent = "Not connected";
@@ -240,6 +279,7 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     visit = { token: created.token, sessionId: created.session.id };
     saveVisit(visit);
     connect(visit, created);
+    await identities.started(identity, created.identity);
   };
 
   const send = (text: string): void => {
@@ -276,6 +316,13 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
       void start();
     }
     view.input.focus();
+  });
+  view.prechat.addEventListener("submit", (event) => {
+    event.preventDefault();
+    view.prechat.classList.remove("shown");
+    const name = view.prechatName?.value.trim() ?? "";
+    const email = view.prechatEmail?.value.trim() ?? "";
+    void start({ ...(name.length > 0 ? { name } : {}), ...(email.length > 0 ? { email } : {}) });
   });
   view.form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,0 +1,85 @@
+/**
+ * The widget's visitor context (docs/chat.md "Visitor context"): what it tells the gateway
+ * about the page and the visitor when a chat starts, the pre-chat form's fields, and the
+ * host page's `window.Roomcast.identify(...)`.
+ *
+ * - `pageContext` reads the page URL, referrer and locale and keeps only what the
+ *   gateway's schema accepts (a URL over the limit is cut to it; a value that still fails,
+ *   e.g. a `file:` page or an odd locale, is left out), so a strange page never stops a chat.
+ * - `prechatFields` parses the script tag's `data-prechat` ("name email", "name,email",
+ *   "email"; absent or "off": no form).
+ * - `IdentityQueue`: an identity given before the chat starts waits and goes with the
+ *   start; given during the chat it is sent at once (`POST /widget/identify`). Each answer
+ *   is reported once (`onResult`).
+ */
+import { MAX_VISITOR_URL_LENGTH, visitorContextSchema, visitorIdentitySchema, type ErrorBody, type VisitorContextInput, type VisitorIdentityInput } from "@roomcast/protocol";
+import type { PrechatField } from "./widget-view";
+
+export interface PageFacts {
+  href: string;
+  referrer: string;
+  language: string | undefined;
+}
+
+/** The context to send, from the page's facts; fields the schema would refuse are dropped. */
+export function pageContext(facts: PageFacts): VisitorContextInput {
+  const candidate: Record<string, string> = {};
+  if (facts.href.length > 0) candidate.pageUrl = facts.href.slice(0, MAX_VISITOR_URL_LENGTH);
+  if (facts.referrer.length > 0) candidate.referrer = facts.referrer.slice(0, MAX_VISITOR_URL_LENGTH);
+  if (facts.language !== undefined && facts.language.length > 0) candidate.locale = facts.language;
+  const context: VisitorContextInput = {};
+  for (const [key, value] of Object.entries(candidate)) {
+    const one = visitorContextSchema.safeParse({ [key]: value });
+    if (one.success) Object.assign(context, one.data);
+  }
+  return context;
+}
+
+export function prechatFields(attribute: string | undefined): PrechatField[] {
+  if (attribute === undefined) return [];
+  const words = attribute.toLowerCase().split(/[\s,]+/);
+  return (["name", "email"] as const).filter((field) => words.includes(field));
+}
+
+/** What `identify` answers: verified or not, queued for the start, or refused with a code. */
+export type IdentifyResult = { ok: true; verified: boolean } | { ok: true; queued: true } | { ok: false; error: ErrorBody };
+
+export class IdentityQueue {
+  private waiting: VisitorIdentityInput | undefined;
+
+  constructor(
+    private readonly send: (identity: VisitorIdentityInput) => Promise<IdentifyResult>,
+    private readonly onResult: (result: IdentifyResult) => void,
+  ) {}
+
+  /** Parses the host page's identity; sends it when a chat is open, else keeps it for the start. */
+  async identify(payload: unknown, chatOpen: boolean): Promise<IdentifyResult> {
+    const parsed = visitorIdentitySchema.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: { code: "invalid", message: issue === undefined ? "invalid identity" : `${issue.path.map(String).join(".") || "identity"}: ${issue.message}` } };
+    }
+    if (!chatOpen) {
+      this.waiting = parsed.data;
+      return { ok: true, queued: true };
+    }
+    const result = await this.send(parsed.data);
+    this.onResult(result);
+    return result;
+  }
+
+  /** The identity waiting for the start (it stays until `started` says it went). */
+  get pending(): VisitorIdentityInput | undefined {
+    return this.waiting;
+  }
+
+  /** The start carried `sent` and the gateway answered `result`; one given meanwhile is sent now. */
+  async started(sent: VisitorIdentityInput | undefined, result: IdentifyResult | undefined): Promise<void> {
+    if (result !== undefined) this.onResult(result);
+    if (this.waiting === sent) this.waiting = undefined;
+    const later = this.waiting;
+    if (later === undefined) return;
+    this.waiting = undefined;
+    this.onResult(await this.send(later));
+  }
+}
