@@ -62,7 +62,7 @@ async function commit<T>(db: Db, actor: Principal, work: (tx: DbTransaction) => 
   }
 }
 
-export function createCannedReply(db: Db, actor: Principal, input: CannedReplyInput): Promise<CannedReplyView> {
+export async function createCannedReply(db: Db, actor: Principal, input: CannedReplyInput): Promise<CannedReplyView> {
   const data = parseCannedReply(input);
   return commit(db, actor, async (tx) => {
     const count = await tx.cannedReply.count({ where: { tenantId: actor.tenant } });
@@ -72,7 +72,7 @@ export function createCannedReply(db: Db, actor: Principal, input: CannedReplyIn
   });
 }
 
-export function updateCannedReply(db: Db, actor: Principal, id: string, input: CannedReplyInput): Promise<CannedReplyView> {
+export async function updateCannedReply(db: Db, actor: Principal, id: string, input: CannedReplyInput): Promise<CannedReplyView> {
   const data = parseCannedReply(input);
   return commit(db, actor, async (tx) => {
     const found = await tx.cannedReply.findFirst({ where: { id, tenantId: actor.tenant } });
@@ -82,7 +82,7 @@ export function updateCannedReply(db: Db, actor: Principal, id: string, input: C
   });
 }
 
-export function deleteCannedReply(db: Db, actor: Principal, id: string): Promise<{ id: string }> {
+export async function deleteCannedReply(db: Db, actor: Principal, id: string): Promise<{ id: string }> {
   return commit(db, actor, async (tx) => {
     const removed = await tx.cannedReply.deleteMany({ where: { id, tenantId: actor.tenant } });
     if (removed.count === 0) throw new ChatError("not_found", "no such canned reply");
