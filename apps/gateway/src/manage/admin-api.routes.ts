@@ -9,6 +9,7 @@
  *   GET    /api/v1/admin/tenants/:tenant                       → { tenant }
  *   PATCH  /api/v1/admin/tenants/:tenant    { name?, origins? | addOrigins?, removeOrigins?, limits? } → { tenant }
  *   POST   /api/v1/admin/tenants/:tenant/widget-key            → { tenant, widgetKey }
+ *   PUT    /api/v1/admin/tenants/:tenant/identity-secret  { secret } | { generate: true } | { clear: true } → { tenant, verification, secret? }
  *   GET    /api/v1/admin/tenants/:tenant/users                 → { users }
  *   POST   /api/v1/admin/tenants/:tenant/users  { email, role, name?, id?, password? } → 201 { user }
  *   POST   /api/v1/admin/tenants/:tenant/users/:email/disable  → { user }  (also revokes the user's tokens)
@@ -64,6 +65,7 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
   router.get("/api/v1/admin/tenants/:tenant", (req, res) => answer(res, async (a) => ({ tenant: await m.getTenant(a, req.params.tenant) })));
   router.patch("/api/v1/admin/tenants/:tenant", (req, res) => answer(res, async (a) => ({ tenant: await m.updateTenant(a, req.params.tenant, req.body) })));
   router.post("/api/v1/admin/tenants/:tenant/widget-key", (req, res) => answer(res, (a) => m.rotateWidgetKey(a, req.params.tenant)));
+  router.put("/api/v1/admin/tenants/:tenant/identity-secret", (req, res) => answer(res, (a) => m.setIdentitySecret(a, req.params.tenant, req.body)));
   router.get("/api/v1/admin/tenants/:tenant/users", (req, res) => answer(res, async (a) => ({ users: await m.listUsers(a, req.params.tenant) })));
   router.post("/api/v1/admin/tenants/:tenant/users", (req, res) => answer(res, async (a) => ({ user: await m.createUser(a, req.params.tenant, req.body) }), 201));
   router.post("/api/v1/admin/tenants/:tenant/users/:email/disable", (req, res) =>

@@ -10,6 +10,7 @@ import type { RevocationTarget } from "@roomcast/protocol";
 import type { Logger } from "pino";
 import type { Actor } from "./actor";
 import { createAudit } from "./audit";
+import { setIdentitySecret } from "./identity-secret";
 import type { ManageDeps } from "./manage-deps";
 import { listQuarantinedEvents, redriveEvents } from "./outbox";
 import { createTenant, getTenant, listTenants, updateTenant } from "./tenants";
@@ -24,6 +25,7 @@ export function createManagement(deps: { db: Db; logger: Logger; revoke?: ((targ
     getTenant: (actor: Actor, tenant: unknown) => getTenant(d, actor, tenant),
     updateTenant: (actor: Actor, tenant: unknown, input: unknown) => updateTenant(d, actor, tenant, input),
     rotateWidgetKey: (actor: Actor, tenant: unknown) => rotateWidgetKey(d, actor, tenant),
+    setIdentitySecret: (actor: Actor, tenant: unknown, input: unknown) => setIdentitySecret(d, actor, tenant, input),
     createUser: (actor: Actor, tenant: unknown, input: unknown) => createUser(d, actor, tenant, input),
     listUsers: (actor: Actor, tenant: unknown) => listUsers(d, actor, tenant),
     disableUser: (actor: Actor, tenant: unknown, email: unknown) => disableUser(d, actor, tenant, email),
