@@ -9,18 +9,17 @@
  */
 import { idSchema } from "@roomcast/protocol";
 import { z } from "zod";
-import { signToken } from "../../auth/sign-token";
 import { describeIssues } from "../../validation/describe-issues";
+import { callAdminApi } from "../admin-call";
 import { stringOf } from "../cli-args";
 import { UsageError } from "../cli-io";
 import { parseOrHelp, type Command } from "../command";
 
 const argsSchema = z
-  .object({ tenant: idSchema, user: idSchema.optional(), session: idSchema.optional(), url: z.url().default("http://localhost:3000") })
+  .object({ tenant: idSchema, user: idSchema.optional(), session: idSchema.optional() })
   .refine((a) => (a.user === undefined) !== (a.session === undefined), "give exactly one of --user and --session");
 
 const USAGE = "usage: roomcast revoke --tenant <id> (--user <id> | --session <id>) [--url <gateway url>]";
-const TIMEOUT_MS = 10_000;
 
 export const revokeCommand: Command = {
   name: "revoke",
@@ -30,24 +29,18 @@ export const revokeCommand: Command = {
     const parsed = parseOrHelp(ctx, USAGE, args, { tenant: { type: "string" }, user: { type: "string" }, session: { type: "string" }, url: { type: "string" } }, { min: 0, max: 0, names: "" });
     if (parsed === undefined) return 0;
     const { values } = parsed;
-    const checked = argsSchema.safeParse({ tenant: stringOf(values, "tenant"), user: stringOf(values, "user"), session: stringOf(values, "session"), url: stringOf(values, "url") });
+    const checked = argsSchema.safeParse({ tenant: stringOf(values, "tenant"), user: stringOf(values, "user"), session: stringOf(values, "session") });
     if (!checked.success) throw new UsageError(`${describeIssues(checked.error.issues)}\n${USAGE}`);
-    const { tenant, user, session, url } = checked.data;
-    const { config } = ctx.config();
-    const token = signToken(config.jwt, { sub: "roomcast-cli", tenant, role: "admin", ttlSeconds: 60 });
-    let response: Response;
-    try {
-      response = await fetch(new URL("/api/v1/admin/revoke", url), {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify(user !== undefined ? { user } : { session }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (error) {
-      ctx.io.err(`cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-    ctx.io.out(`${await response.text()}\n`);
-    return response.ok ? 0 : 1;
+    const { tenant, user, session } = checked.data;
+    const answer = await callAdminApi(ctx, {
+      url: stringOf(values, "url"),
+      tenant,
+      method: "POST",
+      path: "/api/v1/admin/revoke",
+      body: user !== undefined ? { user } : { session },
+      usage: USAGE,
+    });
+    ctx.io.out(`${answer.text}\n`);
+    return answer.ok ? 0 : 1;
   },
 };

@@ -5,13 +5,11 @@
  * Exit 0 when every node answered, 3 when some did not (`missing` names them), 1 when
  * refused or unreachable (bounded: 10 s), 2 on a usage error.
  */
-import { z } from "zod";
 import { signToken } from "../../auth/sign-token";
 import { OPERATOR_TENANT } from "../../manage/actor";
 import { runStatusCommand } from "../../ops/status-command";
-import { describeIssues } from "../../validation/describe-issues";
+import { gatewayUrl } from "../admin-call";
 import { stringOf } from "../cli-args";
-import { UsageError } from "../cli-io";
 import { parseOrHelp, type Command } from "../command";
 
 const USAGE = "usage: roomcast status [--url <gateway url>] [--json]";
@@ -23,10 +21,9 @@ export const statusCommand: Command = {
   async run(ctx, args) {
     const parsed = parseOrHelp(ctx, USAGE, args, { url: { type: "string" } }, { min: 0, max: 0, names: "" });
     if (parsed === undefined) return 0;
-    const checked = z.url().default("http://localhost:3000").safeParse(stringOf(parsed.values, "url"));
-    if (!checked.success) throw new UsageError(`--url: ${describeIssues(checked.error.issues)}\n${USAGE}`);
+    const url = gatewayUrl(stringOf(parsed.values, "url"), USAGE);
     const { config } = ctx.config();
     const token = signToken(config.jwt, { sub: "roomcast-cli", tenant: OPERATOR_TENANT, role: "admin", ttlSeconds: 60 });
-    return runStatusCommand({ url: checked.data, token, json: parsed.json, out: ctx.io.out, err: ctx.io.err });
+    return runStatusCommand({ url, token, json: parsed.json, out: ctx.io.out, err: ctx.io.err });
   },
 };

@@ -1,13 +1,22 @@
-/** `roomcast user create|list|disable|enable|set-password`: a tenant's console users (manage/users.ts). */
+/**
+ * `roomcast user create|list|disable|enable|set-password`: a tenant's console users (manage/users.ts).
+ *
+ * `user disable` works on the database by default (sign-in is refused from then on; the
+ * tokens already issued stay valid until they expire, which the command says). With
+ * `--url <gateway>` it asks that gateway's admin API instead, which also revokes the
+ * user's tokens on every node and disconnects their sockets at once.
+ */
+import { OPERATOR_TENANT } from "../../manage/actor";
 import type { UserView } from "../../manage/users";
+import { callAdminApi, describeRefusal } from "../admin-call";
 import { stringOf } from "../cli-args";
 import { group, parseOrHelp } from "../command";
-import { UsageError } from "../cli-io";
+import { CliFailure, UsageError } from "../cli-io";
 import { readPassword } from "../read-password";
 
 const CREATE = "usage: roomcast user create <tenant> <email> --role agent|admin [--name <name>] [--id <user id>] [--password-stdin] [--json]";
 const LIST = "usage: roomcast user list <tenant> [--json]";
-const DISABLE = "usage: roomcast user disable <tenant> <email> [--json]";
+const DISABLE = "usage: roomcast user disable <tenant> <email> [--url <gateway url>] [--json]";
 const ENABLE = "usage: roomcast user enable <tenant> <email> [--json]";
 const SET_PASSWORD = "usage: roomcast user set-password <tenant> <email> --password-stdin [--json]";
 
@@ -45,13 +54,28 @@ export const userCommand = group("user", "create, list and disable a tenant's ag
   disable: {
     usage: DISABLE,
     async run(ctx, args) {
-      const parsed = parseOrHelp(ctx, DISABLE, args, {}, TWO);
+      const parsed = parseOrHelp(ctx, DISABLE, args, { url: { type: "string" } }, TWO);
       if (parsed === undefined) return 0;
-      const user = await ctx.withManagement((m, actor) => m.disableUser(actor, parsed.positionals[0], parsed.positionals[1]));
+      const [tenant, email] = parsed.positionals as [string, string];
+      const url = stringOf(parsed.values, "url");
+      if (url !== undefined) {
+        const answer = await callAdminApi(ctx, {
+          url,
+          tenant: OPERATOR_TENANT,
+          method: "POST",
+          path: `/api/v1/admin/tenants/${encodeURIComponent(tenant)}/users/${encodeURIComponent(email)}/disable`,
+          usage: DISABLE,
+        });
+        if (!answer.ok) throw new CliFailure(`${url} refused to disable ${email}: ${describeRefusal(answer)}`);
+        const user = (answer.body as { user: UserView & { tokensRevoked: boolean } }).user;
+        ctx.print(parsed.json, { user }, () => `disabled ${describeUser(user)}${user.tokensRevoked ? "its tokens are revoked on every node\n" : `its tokens could NOT be revoked now (the revocation list is unreachable): run roomcast revoke --tenant ${user.tenant} --user ${user.id} --url ${url}\n`}`);
+        return user.tokensRevoked ? 0 : 1;
+      }
+      const user = await ctx.withManagement((m, actor) => m.disableUser(actor, tenant, email));
       ctx.print(parsed.json, { user }, () => `disabled ${describeUser(user)}`);
       ctx.io.err(
         `note: sign-in is refused from now on; tokens already issued to ${user.id} stay valid until they expire. ` +
-          `To end them now on a running node: roomcast revoke --tenant ${user.tenant} --user ${user.id} --url <gateway>\n`,
+          `To end them now as well, disable through a running gateway: roomcast user disable ${tenant} ${email} --url <gateway>\n`,
       );
       return 0;
     },
