@@ -47,13 +47,12 @@ describe("IdentityQueue", () => {
     return { q, sent, results };
   }
 
-  it("keeps an identity given before the chat for the start, then forgets it", async () => {
+  it("keeps an identity given before the chat for the start (and the next ones), sending nothing itself", async () => {
     const { q, sent, results } = queue();
     await expect(q.identify(identity, false)).resolves.toEqual({ ok: true, queued: true });
-    expect(q.pending).toEqual(identity);
-    const pending = q.pending;
-    await q.started(pending, { ok: false, error: { code: "identity_unverified", message: "no" } });
-    expect(q.pending).toBeUndefined();
+    expect(q.current).toEqual(identity);
+    await q.started(q.current, { ok: false, error: { code: "identity_unverified", message: "no" } });
+    expect(q.current).toEqual(identity);
     expect(sent).toEqual([]);
     expect(results).toEqual([{ ok: false, error: { code: "identity_unverified", message: "no" } }]);
   });
@@ -67,14 +66,16 @@ describe("IdentityQueue", () => {
     await q.started(undefined, undefined);
     expect(sent).toEqual([identity, { email: "ana@shop.test" }]);
     expect(results).toHaveLength(2);
-    expect(q.pending).toBeUndefined();
+    // A later start that carries it sends nothing more.
+    await q.started(q.current, undefined);
+    expect(sent).toHaveLength(2);
   });
 
   it("refuses a malformed identity with invalid and keeps nothing", async () => {
     const { q, sent } = queue();
     const result = await q.identify({ name: "no id" }, false);
     expect(result).toEqual({ ok: false, error: { code: "invalid", message: "identity: give userId or email" } });
-    expect(q.pending).toBeUndefined();
+    expect(q.current).toBeUndefined();
     expect(sent).toEqual([]);
   });
 });

@@ -8,9 +8,10 @@
  *   e.g. a `file:` page or an odd locale, is left out), so a strange page never stops a chat.
  * - `prechatFields` parses the script tag's `data-prechat` ("name email", "name,email",
  *   "email"; absent or "off": no form).
- * - `IdentityQueue`: an identity given before the chat starts waits and goes with the
- *   start; given during the chat it is sent at once (`POST /widget/identify`). Each answer
- *   is reported once (`onResult`).
+ * - `IdentityQueue`: the host page's latest identity. Given before the chat starts it goes
+ *   with the start; given during the chat it is sent at once (`POST /widget/identify`); it
+ *   also goes with every later start on this page ("Start a new chat"). Each answer is
+ *   reported (`onResult`).
  */
 import { MAX_VISITOR_URL_LENGTH, visitorContextSchema, visitorIdentitySchema, type ErrorBody, type VisitorContextInput, type VisitorIdentityInput } from "@roomcast/protocol";
 import type { PrechatField } from "./widget-view";
@@ -45,7 +46,7 @@ export function prechatFields(attribute: string | undefined): PrechatField[] {
 export type IdentifyResult = { ok: true; verified: boolean } | { ok: true; queued: true } | { ok: false; error: ErrorBody };
 
 export class IdentityQueue {
-  private waiting: VisitorIdentityInput | undefined;
+  private latest: VisitorIdentityInput | undefined;
 
   constructor(
     private readonly send: (identity: VisitorIdentityInput) => Promise<IdentifyResult>,
@@ -59,27 +60,23 @@ export class IdentityQueue {
       const issue = parsed.error.issues[0];
       return { ok: false, error: { code: "invalid", message: issue === undefined ? "invalid identity" : `${issue.path.map(String).join(".") || "identity"}: ${issue.message}` } };
     }
-    if (!chatOpen) {
-      this.waiting = parsed.data;
-      return { ok: true, queued: true };
-    }
+    this.latest = parsed.data;
+    if (!chatOpen) return { ok: true, queued: true };
     const result = await this.send(parsed.data);
     this.onResult(result);
     return result;
   }
 
-  /** The identity waiting for the start (it stays until `started` says it went). */
-  get pending(): VisitorIdentityInput | undefined {
-    return this.waiting;
+  /** The identity a new chat starts with. */
+  get current(): VisitorIdentityInput | undefined {
+    return this.latest;
   }
 
-  /** The start carried `sent` and the gateway answered `result`; one given meanwhile is sent now. */
+  /** The start carried `sent` and the gateway answered `result`; an identity given meanwhile is sent now. */
   async started(sent: VisitorIdentityInput | undefined, result: IdentifyResult | undefined): Promise<void> {
     if (result !== undefined) this.onResult(result);
-    if (this.waiting === sent) this.waiting = undefined;
-    const later = this.waiting;
-    if (later === undefined) return;
-    this.waiting = undefined;
+    const later = this.latest;
+    if (later === undefined || later === sent) return;
     this.onResult(await this.send(later));
   }
 }

@@ -246,7 +246,7 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
   };
 
   /** The pre-chat form, when it asks for something the host page's identity did not give. */
-  const needsPrechat = (): boolean => fields.length > 0 && identities.pending?.name === undefined && identities.pending?.email === undefined;
+  const needsPrechat = (): boolean => fields.length > 0 && identities.current?.name === undefined && identities.current?.email === undefined;
 
   const start = async (prechat?: { name?: string; email?: string }): Promise<void> => {
     showError(undefined);
@@ -266,7 +266,7 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
       view.prechat.classList.add("shown");
       return;
     }
-    const identity = identities.pending;
+    const identity = identities.current;
     const context = pageContext({ href: location.href, referrer: document.referrer, language: navigator.language });
     const created = await apiCall<Snapshot & { token: string; identity?: IdentifyResult }>(base, "/widget/sessions", {
       body: { widgetKey, ...prechat, context, ...(identity === undefined ? {} : { identity }) },
