@@ -380,7 +380,7 @@ export type $CannedReplyPayload<ExtArgs extends runtime.Types.Extensions.Interna
     id: string
     tenantId: string
     /**
-     * Protocol-style id: [a-z0-9_-]{1,32}, unique per tenant.
+     * 1 to 32 of a-z, 0-9, `_` and `-`; unique per tenant.
      */
     shortcut: string
     text: string
