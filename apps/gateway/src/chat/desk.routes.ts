@@ -25,9 +25,9 @@ import { principalOf, requireAuth } from "../http/require-auth";
 import { describeIssues } from "../validation/describe-issues";
 import { sendDomainError } from "./domain-error";
 
-const transferBody = z.object({ agentId: idSchema, note: z.string().max(MAX_TRANSFER_NOTE_LENGTH).nullable().optional() }).strict();
-const settingsBody = z.object({ routing: z.enum(CHAT_ROUTINGS) }).strict();
-const cannedBody = z.object({ shortcut: z.string().min(1).max(32), text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH) }).strict();
+export const transferBody = z.object({ agentId: idSchema, note: z.string().max(MAX_TRANSFER_NOTE_LENGTH).nullable().optional() }).strict();
+export const settingsBody = z.object({ routing: z.enum(CHAT_ROUTINGS) }).strict();
+export const cannedBody = z.object({ shortcut: z.string().min(1).max(32), text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH) }).strict();
 
 export interface DeskRouteDeps {
   db: Db;
