@@ -104,4 +104,16 @@ describe("changes channel", () => {
     expect(await request(member, "publish", { channel: "changes", topic: "documents", type: "insert", data: {} })).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await request(member, "subscribe", { channel: "documents", topic: "d1", where: { status: "done" } })).toMatchObject({ ok: false, error: { code: "invalid" } });
   });
+
+  it("refuses a table that is not watched, and joins nothing for it", async () => {
+    const member = await open(0, "acme");
+    // `streams` exists but has no watchTable triggers; `no_such_table` does not exist at all.
+    for (const topic of ["streams", "no_such_table"]) {
+      const ack = await request(member, "subscribe", { channel: "changes", topic });
+      expect(ack).toMatchObject({ ok: false, error: { code: "not_found", message: expect.stringContaining(`table ${topic} is not watched`) } });
+    }
+    expect(await request(member, "subscribe", { channel: "changes", topic: "documents" })).toMatchObject({ ok: true });
+    const rooms = await stack.nodes[0]!.gateway.io.local.in("acme:changes:streams").fetchSockets();
+    expect(rooms).toHaveLength(0);
+  });
 });

@@ -10,6 +10,10 @@
  * A quarantined event is read back as its placeholder, so the replay stays gapless. A
  * stream with nothing after that start costs one query (the position), not two.
  *
+ * isWatched: whether a table has watchTable's triggers, from the catalog, remembered per
+ * node for WATCHED_TTL_MS (a table watched by a new migration is accepted within that
+ * time; at most WATCHED_MAX_TABLES names are kept, and concurrent asks share one query).
+ *
  * publish: an event with an idempotency `key` claims it in the same transaction
  * (@roomcast/db idempotency.ts); a key already committed for the same event (stream, type,
  * data, priority) answers its original result and writes nothing, so a client may resend a
@@ -20,6 +24,7 @@ import {
   claimKey,
   IdempotencyConflictError,
   InvalidEventError,
+  isTableWatched,
   MAX_READ_LIMIT,
   publishMany,
   readStream,
@@ -30,10 +35,19 @@ import {
   type DbTransaction,
 } from "@roomcast/db";
 import type { PublishOk } from "@roomcast/protocol";
+import { LRUCache } from "lru-cache";
 import { EventRejectedError, KeyConflictError, type CatchUp, type NewEvent, type StreamStore } from "./stream-store";
+
+const WATCHED_TTL_MS = 10_000;
+const WATCHED_MAX_TABLES = 1000;
 
 export function createDbStreamStore(db: Db, options: { replayLimit: number }): StreamStore {
   const limit = Math.min(options.replayLimit, MAX_READ_LIMIT);
+  const watched = new LRUCache<string, boolean>({
+    max: WATCHED_MAX_TABLES,
+    ttl: WATCHED_TTL_MS,
+    fetchMethod: (table) => isTableWatched(db.prisma, table),
+  });
   return {
     async catchUp(stream, since): Promise<CatchUp> {
       const position = await streamPosition(db.prisma, stream);
@@ -55,6 +69,9 @@ export function createDbStreamStore(db: Db, options: { replayLimit: number }): S
     },
     async ping() {
       await db.prisma.$queryRaw`SELECT 1`;
+    },
+    async isWatched(table) {
+      return (await watched.fetch(table)) === true;
     },
   };
 }

@@ -36,6 +36,8 @@ export interface StreamStore {
   publish(events: readonly NewEvent[]): Promise<PublishOk[]>;
   /** Resolves when the database answers (for /readyz). */
   ping(): Promise<void>;
+  /** Whether a `changes` topic names a watched table (@roomcast/db watchTable); rejects when the database cannot say. */
+  isWatched(table: string): Promise<boolean>;
 }
 
 /** The store refused an event (for example a NUL character PostgreSQL cannot store, or data over the event limit). */

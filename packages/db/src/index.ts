@@ -40,6 +40,7 @@ export {
 } from "./outbox/redrive";
 export { deleteExpiredEvents, type RetentionOptions, type RetentionResult } from "./outbox/retention";
 export { outboxBacklog, type OutboxBacklog } from "./outbox/backlog";
+export { isTableWatched } from "./watch-table/watched";
 export { claimKey, deleteExpiredKeys, IdempotencyConflictError, recordResult, requestFingerprint, type Claim, type KeyRef } from "./idempotency";
 export type { User, ChatSession, ChatMessage, Document, JobLease } from "./generated/prisma/client";
 export { ChatStatus } from "./generated/prisma/enums";

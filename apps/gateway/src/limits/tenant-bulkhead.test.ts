@@ -8,6 +8,7 @@ function heldStore() {
   const store: StreamStore = {
     catchUp: () => Promise.resolve({ events: [], position: 0, recovered: true }),
     ping: () => Promise.resolve(),
+    isWatched: () => Promise.resolve(true),
     publish: (events: readonly NewEvent[]) =>
       new Promise<PublishOk[]>((resolve) => held.push({ tenant: events[0]!.tenant, release: () => resolve([{ id: "x", stream: "s", offset: 1 }]) })),
   };

@@ -56,5 +56,7 @@ export function withTenantBulkhead(store: StreamStore, options: BulkheadOptions 
     catchUp: (stream, since) => run(parseStream(stream)?.tenant ?? "", () => store.catchUp(stream, since)),
     publish: (events) => run(events[0]?.tenant ?? "", () => store.publish(events)),
     ping: () => store.ping(),
+    // A catalog read, cached per node: not tenant work worth a lane.
+    isWatched: (table) => store.isWatched(table),
   };
 }

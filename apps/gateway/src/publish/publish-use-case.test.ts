@@ -12,6 +12,7 @@ function storeThat(publish: (events: readonly NewEvent[]) => Promise<Array<{ id:
     seen,
     catchUp: () => Promise.reject(new Error("unused")),
     ping: () => Promise.resolve(),
+    isWatched: () => Promise.reject(new Error("unused")),
     publish: (events) => {
       seen.push([...events]);
       return publish(events);

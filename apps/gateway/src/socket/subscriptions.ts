@@ -9,7 +9,8 @@
  * A socket joins one room per stream whatever its filter; the filter is kept in
  * `socket.data.filters` and matched by this node's adapter for live events
  * (@roomcast/cluster withEventFilter) and here for the replay, by the same `passesFilter`
- * (a `changes` subscription's `where` too: protocol changes.ts).
+ * (a `changes` subscription's `where` too: protocol changes.ts). A `changes` topic must be
+ * a watched table (StreamStore.isWatched), or the subscribe is refused `not_found`.
  */
 import {
   err,
@@ -54,6 +55,17 @@ export function registerSubscriptions(
         if (presence === undefined) return reply(err("invalid", "presence is not available on this server"));
         const seen = authorize(principal, "presence", { channel, topic });
         if (!seen.allowed) return reply(err("forbidden", seen.reason));
+      }
+
+      if (channel === "changes" && topic !== undefined) {
+        let watched: boolean;
+        try {
+          watched = await store.isWatched(topic);
+        } catch (error) {
+          logger.warn({ err: error, table: topic }, "watched-table check failed");
+          return reply(err("unavailable", "event storage is unavailable, retry later"));
+        }
+        if (!watched) return reply(err("not_found", `table ${topic} is not watched: no changes are published for it (docs/changes.md, watchTable)`));
       }
 
       const stream = streamName({ tenant: principal.tenant, channel, topic });

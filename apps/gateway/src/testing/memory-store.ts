@@ -13,7 +13,8 @@ export interface MemoryStore extends StreamStore {
   setAvailable(available: boolean): void;
 }
 
-export function createMemoryStore(onCommit: (event: EventEnvelope) => void = () => undefined): MemoryStore {
+/** `watched`: the tables a `changes` subscription is accepted for (default: any). */
+export function createMemoryStore(onCommit: (event: EventEnvelope) => void = () => undefined, watched?: ReadonlySet<string>): MemoryStore {
   const streams = new Map<string, EventEnvelope[]>();
   let available = true;
   const check = () => {
@@ -56,6 +57,10 @@ export function createMemoryStore(onCommit: (event: EventEnvelope) => void = () 
     },
     async ping() {
       check();
+    },
+    async isWatched(table) {
+      check();
+      return watched === undefined || watched.has(table);
     },
   };
 }
