@@ -82,7 +82,8 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
 }
 
 export async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // Bounded like every Redis wait: a paused Redis fails each command after 2 s, not never.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 });
   redis.on("error", () => undefined);
   try {
     await redis.connect();
