@@ -4,9 +4,10 @@
  * - The admin (console on node 0) switches routing to manual: with Agent One online (console
  *   on node 1), a new chat waits unassigned; back to automatic, the next chat is Agent One's.
  *   Agents may not change the setting; a bad value is refused.
- * - The admin creates a canned reply over the API: Agent One's console has it at once
- *   (`canned:updated`), and typing `/ref` in the reply box offers it; clicking it fills the
- *   box, and sending it reaches the visitor.
+ * - The admin adds a canned reply in the console: Agent One's console (other node) has it at
+ *   once (`canned:updated`), and typing `/ref` in the reply box offers it; clicking it fills
+ *   the box, and sending it reaches the visitor. Changed over the API and deleted in the
+ *   admin's console, the picker follows. Agents may not write replies; bad input is refused.
  * - A row change made in SQL alone (no chat event written) reaches the console's list
  *   through `changes:chat_sessions`.
  */
@@ -49,10 +50,15 @@ describe("the desk in Chromium: manual assignment, canned replies and the change
     await expect(rig.api("/chat/canned-replies", { token: agentToken, body: { shortcut: "x", text: "y" } })).resolves.toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
     await expect(rig.api("/chat/canned-replies", { token: bossToken, body: { shortcut: "Bad shortcut!", text: "y" } })).resolves.toMatchObject({ status: 400, body: { error: { code: "invalid" } } });
     const refund = "Your refund is on its way: 3 to 5 working days.";
-    const created = await rig.api("/chat/canned-replies", { token: bossToken, body: { shortcut: "refund", text: refund } });
-    expect(created).toMatchObject({ status: 201, body: { ok: true, reply: { shortcut: "refund", text: refund } } });
+    await boss.locator("[data-testid=canned-admin] summary").click();
+    await boss.getByTestId("canned-admin-shortcut").fill("refund");
+    await boss.getByTestId("canned-admin-text").fill(refund);
+    await boss.getByTestId("canned-admin-add").click();
+    await boss.locator("[data-testid=canned-admin-item][data-shortcut=refund]", { hasText: refund }).waitFor({ timeout: T });
     await expect(rig.api("/chat/canned-replies", { token: bossToken, body: { shortcut: "refund", text: "again" } })).resolves.toMatchObject({ status: 400, body: { error: { code: "invalid" } } });
-    await expect(rig.api("/chat/canned-replies", { token: agentToken, node: 1 })).resolves.toMatchObject({ body: { replies: [{ shortcut: "refund", text: refund }] } });
+    const listed = await rig.api("/chat/canned-replies", { token: agentToken, node: 1 });
+    expect(listed).toMatchObject({ status: 200, body: { replies: [{ shortcut: "refund", text: refund }] } });
+    const id = (listed.body.replies as Array<{ id: string }>)[0]?.id ?? "";
 
     await agent.locator(`[data-testid=session-item][data-session-id=${waiting.sessionId}]`).click();
     const input = agent.getByTestId("reply-input");
@@ -65,11 +71,14 @@ describe("the desk in Chromium: manual assignment, canned replies and the change
     await agent.locator(`[data-testid=session-item][data-session-id=${waiting.sessionId}][data-status=active][data-agent=agent1]`).waitFor({ timeout: T });
 
     // A canned reply changed and deleted: the picker follows.
-    const id = (created.body.reply as { id: string }).id;
     await expect(rig.api(`/chat/canned-replies/${id}`, { token: bossToken, method: "PUT", body: { shortcut: "refund", text: "Refund sent." } })).resolves.toMatchObject({ status: 200 });
     await input.fill("/r");
     await agent.locator("[data-testid=canned-item][data-shortcut=refund]", { hasText: "Refund sent." }).waitFor({ timeout: T });
-    await expect(rig.api(`/chat/canned-replies/${id}`, { token: bossToken, method: "DELETE" })).resolves.toMatchObject({ status: 200 });
+    await input.press("Tab");
+    await expect(input.inputValue()).resolves.toBe("Refund sent.");
+    await expect(rig.api(`/chat/canned-replies/${id}`, { token: agentToken, method: "DELETE" })).resolves.toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
+    await boss.locator("[data-testid=canned-admin-item][data-shortcut=refund]", { hasText: "Refund sent." }).getByTestId("canned-admin-delete").click();
+    await boss.locator("[data-testid=canned-admin-item]").waitFor({ state: "detached", timeout: T });
     await expect(rig.api(`/chat/canned-replies/${id}`, { token: bossToken, method: "DELETE" })).resolves.toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
     await input.fill("/re");
     await agent.locator("[data-testid=canned-suggestions][hidden]").waitFor({ state: "attached", timeout: T });

@@ -9,7 +9,7 @@ import type { Err, ErrorBody } from "@roomcast/protocol";
 export type ApiResult<T extends object> = ({ ok: true } & T) | Err;
 
 export interface ApiRequest {
-  method?: "GET" | "POST" | "PUT";
+  method?: "GET" | "POST" | "PUT" | "DELETE";
   token?: string | undefined;
   body?: unknown;
 }

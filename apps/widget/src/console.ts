@@ -25,7 +25,7 @@
  * stream); opening a session, and new messages while it is open, mark it read. The page
  * title shows the unread total of the open sessions that are the agent's or nobody's.
  * Transfer: the detail pane's form (agents online, a note). Canned replies: `/` in the
- * reply box (console-desk-view.ts).
+ * reply box (console-desk-view.ts); admins manage them in a fold-out (console-canned-admin.ts).
  *
  * Connection indicator: console-connection.ts (live, reconnecting, then REST polling).
  * No module-level state: everything lives in `boot`.
@@ -56,11 +56,11 @@ import {
 } from "@roomcast/protocol";
 import { apiCall, el, randomKey } from "./api";
 import { availabilitySwitch } from "./console-availability";
+import { cannedAdmin } from "./console-canned-admin";
 import { createConnectionMachine } from "./console-connection";
 import { CONSOLE_TITLE, consoleTitle, sessionChange } from "./console-desk";
 import { routingControl } from "./console-settings";
 import { ConsoleStore } from "./console-store";
-import { mountVisitorPanel, type VisitorAnswer } from "./console-visitor";
 import { mountVisitorPanel, type VisitorAnswer } from "./console-visitor";
 import { consoleLayout, loginForm, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
 import { PresenceRoster } from "./presence-roster";
@@ -109,8 +109,6 @@ function boot(root: HTMLElement | null): void {
   const runConsole = (me: SignedIn): void => {
     const store = new ConsoleStore();
     const layout = consoleLayout(root, `${me.user.name} · ${me.user.tenant}`);
-    // Visitor context and history of the open session (console-visitor.ts), kept in the detail across redraws.
-    mountVisitorPanel(layout.detail, () => store.open?.session, (id) => apiCall<VisitorAnswer>(base, `/chat/sessions/${id}/visitor`, { token: me.token }), (id) => void openSession(id));
     // Visitor context and history of the open session (console-visitor.ts), kept in the detail across redraws.
     mountVisitorPanel(layout.detail, () => store.open?.session, (id) => apiCall<VisitorAnswer>(base, `/chat/sessions/${id}/visitor`, { token: me.token }), (id) => void openSession(id));
     const roster = new PresenceRoster();
@@ -163,6 +161,7 @@ function boot(root: HTMLElement | null): void {
     const renderAll = (): void => {
       syncRead();
       renderMetrics(layout, store);
+      cannedManager?.render(store.canned.values());
       renderSessionList(layout.list, store, (id) => void openSession(id));
       document.title = consoleTitle(store.totalUnread(me.user.id));
       renderLive();
@@ -233,6 +232,8 @@ function boot(root: HTMLElement | null): void {
       await loadPresence(id);
     };
     const routing = me.user.role === "admin" ? routingControl(base, me.token, handleApiError) : undefined;
+    const cannedManager = me.user.role === "admin" ? cannedAdmin(base, me.token, handleApiError, () => renderBanner(layout.banner, undefined)) : undefined;
+    if (cannedManager !== undefined) layout.agentsOnline.after(cannedManager.element);
     // The list's sessions come from `changes:chat_sessions` (onSessionRow); this stream's `session:updated` is left to other readers.
     const onListEvent = (event: EventEnvelope): void => {
       if (event.type === CHAT_METRICS_UPDATED) store.metrics = event.data as ChatMetrics;
