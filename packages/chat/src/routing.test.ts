@@ -1,4 +1,4 @@
-import { pickAgent } from "./routing";
+import { pickAgent, routeNewSession } from "./routing";
 
 describe("pickAgent", () => {
   test("no candidate: nobody (the chat stays waiting)", () => {
@@ -21,5 +21,27 @@ describe("pickAgent", () => {
 
   test("agents who are busy but not candidates are never picked", () => {
     expect(pickAgent(["u_b"], new Map([["u_a", 0], ["u_b", 5]]))).toBe("u_b");
+  });
+});
+
+describe("routeNewSession", () => {
+  // A fake of the three reads routing makes inside the start's transaction.
+  const fakeTx = (routing: "auto" | "manual") =>
+    ({
+      tenant: { findUnique: async () => ({ chatRouting: routing }) },
+      user: { findMany: async () => [{ id: "u_a" }, { id: "u_b" }] },
+      chatSession: { groupBy: async () => [{ agentId: "u_a", _count: { _all: 2 } }] },
+    }) as unknown as Parameters<typeof routeNewSession>[0];
+
+  test("automatic routing picks the available agent with the fewest active chats", async () => {
+    await expect(routeNewSession(fakeTx("auto"), "t", ["u_a", "u_b"])).resolves.toBe("u_b");
+  });
+
+  test("manual routing gives nobody the chat, however many agents are available", async () => {
+    await expect(routeNewSession(fakeTx("manual"), "t", ["u_a", "u_b"])).resolves.toBeUndefined();
+  });
+
+  test("nobody available: nobody, without reading the setting", async () => {
+    await expect(routeNewSession(fakeTx("auto"), "t", [])).resolves.toBeUndefined();
   });
 });
