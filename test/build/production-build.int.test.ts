@@ -136,9 +136,16 @@ describe("the compiled production build", () => {
       const hashed = await fetch(`${gateway.url}${script}`);
       expect(hashed.status).toBe(200);
       expect(hashed.headers.get("cache-control")).toContain("immutable");
-      const widget = await fetch(`${gateway.url}/widget.js`);
-      expect(widget.headers.get("cache-control")).toBe("no-cache");
+      const widget = await fetch(`${gateway.url}/widget.js`, { headers: { "accept-encoding": "br" } });
+      expect(widget.headers.get("cache-control")).toBe("public, max-age=300");
       expect(widget.headers.get("access-control-allow-origin")).toBe("*");
+      // Precompressed by the build (<file>.br beside each file).
+      expect(widget.headers.get("content-encoding")).toBe("br");
+      expect(widget.headers.get("vary")).toContain("Accept-Encoding");
+      const reference = await fetch(`${gateway.url}/api/v1/reference`);
+      expect(reference.status).toBe(200);
+      const redoc = /src="(\/assets\/redoc\.[A-Z0-9]+\.js)"/.exec(await reference.text())?.[1];
+      expect(build.web.map((asset) => asset.route)).toContain(redoc);
     });
   });
 

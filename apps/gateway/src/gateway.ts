@@ -15,6 +15,7 @@ import type { BacklogFigures, Metrics } from "@roomcast/ops";
 import { passesFilter, systemRoom } from "@roomcast/protocol";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import { Server } from "socket.io";
 import { redactCredentials } from "./admin/redact-handshake";
@@ -24,6 +25,7 @@ import { createChatFeature, type ChatDeps } from "./chat/chat-feature";
 import { clusterAdapter, withEventFilter } from "@roomcast/cluster";
 import { Adapter } from "socket.io-adapter";
 import { createApp } from "./http/app";
+import { frontPages } from "./http/front-pages";
 import { adminApiRouter } from "./manage/admin-api.routes";
 import { createManagement } from "./manage/management";
 import { clientAddress } from "./http/client-address";
@@ -63,6 +65,8 @@ export interface GatewayDeps {
 export interface Gateway {
   io: GatewayServer;
   http: HttpServer;
+  /** The Express application on `http` (its router stack is what the API description must cover). */
+  app: Express;
   /** This node's Prometheus registry (main hands `metrics.relayHooks` to an inline relay). */
   metrics: Metrics;
   listen(port?: number, host?: string): Promise<AddressInfo>;
@@ -111,7 +115,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const adminApi = management === undefined ? [] : [adminApiRouter({ management, authenticator, logger })];
   const routers = [...ops.routers, access.router, ...adminApi, ...(chat === undefined ? [] : [chat.router])];
   const publish = ops.delivery.instrumentPublish(createPublishUseCase({ store, logger, domain: chat?.publish }));
-  const app = createApp({ authenticator, publish, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers });
+  const app = createApp({ authenticator, publish, logger, readiness, maxBodyBytes: config.limits.maxHttpBodyBytes, routers, ...frontPages(config, deps.chat?.assets, deps.version) });
   const http = createServer(app);
 
   const tenantOrigins = deps.chat === undefined ? undefined : createTenantOrigins(deps.chat.db);
@@ -203,6 +207,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     io,
     http,
+    app,
     metrics: ops.metrics,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {

@@ -22,7 +22,7 @@ import { describeIssues } from "../validation/describe-issues";
 import type { Authenticator } from "./authenticator";
 import type { Revoker } from "./revoke";
 
-const revokeBody = z.union([z.object({ user: idSchema, tenant: idSchema.optional() }).strict(), z.object({ session: idSchema, tenant: idSchema.optional() }).strict()]);
+export const revokeBody = z.union([z.object({ user: idSchema, tenant: idSchema.optional() }).strict(), z.object({ session: idSchema, tenant: idSchema.optional() }).strict()]);
 
 export interface RevokeRouteDeps {
   authenticator: Authenticator;

@@ -14,7 +14,7 @@ import { principalOf, requireAuth } from "../http/require-auth";
 import { describeIssues } from "../validation/describe-issues";
 import { AGENT_STATUSES, type AvailabilityStore } from "./availability";
 
-const statusBody = z.object({ status: z.enum(AGENT_STATUSES) }).strict();
+export const statusBody = z.object({ status: z.enum(AGENT_STATUSES) }).strict();
 
 export interface AvailabilityRouteDeps {
   availability: AvailabilityStore;

@@ -21,9 +21,9 @@ import { principalOf, requireAuth } from "../http/require-auth";
 import { describeIssues } from "../validation/describe-issues";
 import { sendDomainError } from "./domain-error";
 
-const messageBody = z.object({ text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH), key: idempotencyKeySchema.optional() }).strict();
-const assignBody = z.object({ agentId: idSchema.optional() }).strict();
-const listQuery = z.object({ status: z.string().refine(isChatStatus, "must be waiting, active or ended").optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
+export const messageBody = z.object({ text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH), key: idempotencyKeySchema.optional() }).strict();
+export const assignBody = z.object({ agentId: idSchema.optional() }).strict();
+export const listQuery = z.object({ status: z.string().refine(isChatStatus, "must be waiting, active or ended").optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
 
 /** How long a visitor's socket stays after its session ended, so the `session:updated` event reaches it. */
 export const SESSION_END_GRACE_MS = 2000;

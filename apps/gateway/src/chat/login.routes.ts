@@ -19,7 +19,7 @@ import { clientAddress } from "../http/client-address";
 import { sendError } from "../http/errors";
 import { describeIssues } from "../validation/describe-issues";
 
-const loginBody = z.object({ tenant: idSchema, email: z.string().min(1).max(254), password: z.string().min(1).max(200) }).strict();
+export const loginBody = z.object({ tenant: idSchema, email: z.string().min(1).max(254), password: z.string().min(1).max(200) }).strict();
 
 interface SignedIn {
   id: string;

@@ -16,10 +16,10 @@ import { principalOf, requireAuth } from "../http/require-auth";
 import { describeIssues } from "../validation/describe-issues";
 import { sendDomainError } from "./domain-error";
 
-const notificationBody = z
+export const notificationBody = z
   .object({ user: idSchema, title: z.string().min(1).max(200), body: z.string().max(2000).default(""), priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).optional() })
   .strict();
-const documentBody = z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(DOCUMENT_STATUSES), progress: z.number().int().min(0).max(100) }).strict();
+export const documentBody = z.object({ name: z.string().min(1).max(200).optional(), status: z.enum(DOCUMENT_STATUSES), progress: z.number().int().min(0).max(100) }).strict();
 
 export function producersRouter(deps: { db: Db; authenticator: Authenticator; logger: Logger }): Router {
   const router = Router();

@@ -17,8 +17,9 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { apiReferenceAssets } from "../http/api-reference";
 import { bundleSdk, SOURCE_CONDITIONS } from "./sdk-bundle";
-import { WEB_MANIFEST, type BuiltWebAsset, type WebAssetManifest } from "./web-assets";
+import { WEB_MANIFEST, writeEncodedTwins, type BuiltWebAsset, type WebAssetManifest } from "./web-assets";
 
 /** Entry points (files of apps/widget/src) by bundle name; a new browser bundle is one line here. */
 const SCRIPTS = { widget: "widget.ts", console: "console.ts" } as const;
@@ -67,6 +68,8 @@ export async function bundleWebAssets(sourceDir: string): Promise<BuiltWebAsset[
   }
   // The SDK for pages without a bundler: /sdk/roomcast.mjs and /sdk/roomcast.iife.js (sdk-bundle.ts).
   assets.push(...(await bundleSdk(sourceDir)));
+  // The API reference page and Redoc's script (http/api-reference.ts).
+  assets.push(...apiReferenceAssets());
   return assets;
 }
 
@@ -83,6 +86,8 @@ export async function writeWebAssets(sourceDir: string, outDir: string): Promise
     // One file per route: /widget.js and its hashed twin are two small files, not a link (the image copies plain files).
     const file = asset.route.slice(1).replaceAll("/", "__") + (asset.type === HTML ? ".html" : "");
     writeFileSync(path.join(outDir, file), body);
+    // <file>.gz and <file>.br, compressed once here at the highest levels (web-assets.ts).
+    writeEncodedTwins(path.join(outDir, file), body);
     manifest.assets.push({ ...asset, file });
   }
   writeFileSync(path.join(outDir, WEB_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

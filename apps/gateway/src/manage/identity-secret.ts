@@ -12,7 +12,7 @@ import type { ManageDeps } from "./manage-deps";
 import { ManageError } from "./manage-error";
 import { parseInput, tenantIdInput } from "./inputs";
 
-const secretInput = z.union([
+export const secretInput = z.union([
   z.object({ secret: z.string().min(16, "at least 16 characters").max(256, "at most 256 characters") }).strict(),
   z.object({ generate: z.literal(true) }).strict(),
   z.object({ clear: z.literal(true) }).strict(),

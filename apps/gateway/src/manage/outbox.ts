@@ -13,8 +13,8 @@ import type { ManageDeps } from "./manage-deps";
 import { ManageError } from "./manage-error";
 import { parseInput, tenantIdInput } from "./inputs";
 
-const listInput = z.object({ tenant: tenantIdInput.optional(), limit: z.coerce.number().int().min(1).max(MAX_QUARANTINE_LIST).optional() }).strict();
-const redriveInput = z.union([
+export const quarantineListInput = z.object({ tenant: tenantIdInput.optional(), limit: z.coerce.number().int().min(1).max(MAX_QUARANTINE_LIST).optional() }).strict();
+export const redriveInput = z.union([
   z.object({ ids: z.array(z.uuid("must be an event id (a UUID)")).min(1, "give at least one id").max(MAX_REDRIVE) }).strict(),
   z.object({ all: z.literal(true), tenant: tenantIdInput.optional() }).strict(),
 ], "give { ids: [...] } or { all: true, tenant? }");
@@ -32,7 +32,7 @@ function scopedTenant(actor: Actor, requested: string | undefined): string | und
 }
 
 export async function listQuarantinedEvents(deps: ManageDeps, actor: Actor, input: unknown): Promise<QuarantinedView[]> {
-  const query = parseInput(listInput, input, "quarantine listing");
+  const query = parseInput(quarantineListInput, input, "quarantine listing");
   const tenant = scopedTenant(actor, query.tenant);
   const rows = await listQuarantined(deps.db.prisma, { tenant, limit: query.limit });
   return rows.map((row) => ({ ...row, quarantinedAt: row.quarantinedAt.toISOString(), redrivenAt: row.redrivenAt?.toISOString() ?? null }));

@@ -30,8 +30,8 @@ export interface TenantView {
   limits: TenantLimitsView | null;
 }
 
-const createInput = z.object({ id: tenantIdInput, name: nameInput, origins: originsInput.default([]), limits: limitsInput.optional() }).strict();
-const updateInput = z
+export const createTenantInput = z.object({ id: tenantIdInput, name: nameInput, origins: originsInput.default([]), limits: limitsInput.optional() }).strict();
+export const updateTenantInput = z
   .object({
     name: nameInput.optional(),
     origins: originsInput.optional(),
@@ -59,7 +59,7 @@ function view(row: Row, limits: LimitsRow | undefined | null): TenantView {
 
 export async function createTenant(deps: ManageDeps, actor: Actor, input: unknown): Promise<TenantView> {
   assertOperator(actor, "creating a tenant");
-  const { id, name, origins, limits } = parseInput(createInput, input, "tenant");
+  const { id, name, origins, limits } = parseInput(createTenantInput, input, "tenant");
   const widgetKey = newWidgetKey();
   try {
     const [row, limitsRow] = await deps.db.prisma.$transaction(async (tx) => {
@@ -95,7 +95,7 @@ export async function getTenant(deps: ManageDeps, actor: Actor, tenant: unknown)
 export async function updateTenant(deps: ManageDeps, actor: Actor, tenant: unknown, input: unknown): Promise<TenantView> {
   const id = parseInput(tenantIdInput, tenant, "tenant id");
   assertTenantAccess(actor, id);
-  const change = parseInput(updateInput, input, "tenant update");
+  const change = parseInput(updateTenantInput, input, "tenant update");
   if (change.limits !== undefined) assertOperator(actor, "changing a tenant's limits");
   const [row, limitsRow, before] = await deps.db.prisma.$transaction(async (tx) => {
     // The row lock serialises concurrent add/remove edits of one tenant's origins.

@@ -27,7 +27,7 @@ export interface UserView {
   disabledAt: string | null;
 }
 
-const createInput = z
+export const createUserInput = z
   .object({ email: emailInput, role: staffRoleInput, name: nameInput.optional(), id: idSchema.optional(), password: z.string().optional() })
   .strict();
 
@@ -59,7 +59,7 @@ function target(actor: Actor, tenant: unknown): string {
 
 export async function createUser(deps: ManageDeps, actor: Actor, tenant: unknown, input: unknown): Promise<UserView> {
   const tenantId = target(actor, tenant);
-  const { email, role, name, id, password } = parseInput(createInput, input, "user");
+  const { email, role, name, id, password } = parseInput(createUserInput, input, "user");
   // Validated (and hashed) before anything is written.
   const passwordHash = password === undefined ? NO_PASSWORD : await hashPassword(password);
   await assertTenantExists(deps, tenantId);

@@ -38,7 +38,7 @@ export type DomainPublish = (principal: Principal, input: PublishInput) => Promi
 const RESERVED: Partial<Record<Channel, readonly string[]>> = { chat: CHAT_DOMAIN_TYPES };
 
 export const MAX_BATCH = 500;
-const batchSchema = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
+export const batchSchema = z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
 
 export interface PublishUseCaseDeps {
   store: StreamStore;
