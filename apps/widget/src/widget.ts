@@ -274,6 +274,8 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     if (!created.ok) {
       view.status.textContent = "";
       view.state.textContent = "Not connected";
+      // The form again, so the visitor can correct what was refused (e.g. `invalid` e-mail).
+      if (prechat !== undefined) view.prechat.classList.add("shown");
       return showError(created.error);
     }
     visit = { token: created.token, sessionId: created.session.id };
