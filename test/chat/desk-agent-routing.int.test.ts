@@ -39,6 +39,8 @@ describe("the desk in Chromium: manual assignment, canned replies and the change
     const waiting = await rig.openWidget();
     await agent.locator(`[data-testid=session-item][data-session-id=${waiting.sessionId}][data-status=waiting][data-agent='']`).waitFor({ timeout: T });
     expect(await rig.db.prisma.chatSession.findUniqueOrThrow({ where: { id: waiting.sessionId } })).toMatchObject({ status: "waiting", agentId: null });
+    // An agent is online, so the visitor is told to wait for one, not to leave a message.
+    expect(waiting.agentsAvailable).toBe(true);
 
     const agentToken = await rig.login("agent1");
     const bossToken = await rig.login("boss");

@@ -28,7 +28,8 @@ export interface DeskRig {
   /** A console signed in as `user` on gateway `node`, live. */
   openConsole(user: UserId, node: number): Promise<Page>;
   /** A visitor on a fresh context opens the widget; its session id once live. */
-  openWidget(): Promise<{ page: Page; sessionId: string; token: string }>;
+  /** `agentsAvailable`: what the start answered (false: the widget offers "leave a message"). */
+  openWidget(): Promise<{ page: Page; sessionId: string; token: string; agentsAvailable: boolean }>;
   setStatus(console: Page, status: "online" | "away"): Promise<void>;
   /** A token of `user` from the sign-in API. */
   login(user: UserId): Promise<string>;
@@ -118,9 +119,9 @@ export async function startDeskRig(): Promise<DeskRig> {
       const started = page.waitForResponse((r) => r.url().endsWith("/api/v1/widget/sessions") && r.request().method() === "POST", { timeout: T });
       await page.goto(`${shopOrigin}/`);
       await page.getByTestId("rc-bubble").click();
-      const body = (await (await started).json()) as { session: { id: string }; token: string };
+      const body = (await (await started).json()) as { session: { id: string }; token: string; agentsAvailable: boolean };
       await page.locator("[data-testid=rc-state]", { hasText: "Live" }).waitFor({ timeout: T });
-      return { page, sessionId: body.session.id, token: body.token };
+      return { page, sessionId: body.session.id, token: body.token, agentsAvailable: body.agentsAvailable };
     },
     async setStatus(console, status) {
       await console.getByTestId("availability").click();

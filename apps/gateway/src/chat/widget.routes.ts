@@ -5,7 +5,8 @@
  *   allowedOrigins or the gateway's own (else `origin_not_allowed`); starts a chat session
  *   and returns a visitor token whose `sid` is that session — the only one it opens. The
  *   session goes to an online agent with a console open (availability.ts, routing.ts) or waits; `agentsAvailable` says whether
- *   any agent is online, so the widget offers "leave a message" when none is.
+ *   any agent is online (under manual routing too, where the chat waits for one to take it),
+ *   so the widget offers "leave a message" only when none is.
  * - `GET /widget/session` (Bearer visitor token): the visitor's session and transcript with
  *   the stream offset to subscribe from, and `agentsAvailable`.
  * - Visitor context (docs/chat.md "Visitor context"): the start may carry `email` (the
@@ -103,7 +104,7 @@ export function widgetRouter(deps: WidgetRouteDeps): Router {
         ttlSeconds: config.chat.visitorTokenTtlSeconds,
       });
       const identity = body.data.identity === undefined ? {} : { identity: refused === undefined ? { ok: true, verified: visitor.verified } : { ok: false, error: refused } };
-      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset, agentsAvailable: session.agentId !== null, ...identity });
+      res.status(201).json({ ok: true, token, tenant: tenant.id, visitorId, session, messages: [], offset, agentsAvailable: session.agentId !== null || available.length > 0, ...identity });
     })().catch((error: unknown) => sendDomainError(res, error, logger, "start widget session"));
   });
 
