@@ -16,6 +16,8 @@ import { countActiveUsers } from "./chat/active-users";
 import { loadBuiltWebAssets, webAssetMap } from "./chat/web-assets";
 import { createDbStreamStore } from "./db-stream-store";
 import { createGateway } from "./gateway";
+import { frontPages } from "./http/front-pages";
+import { landingLinks, publicBaseUrl, readyBanner } from "./http/landing-page";
 
 async function main(): Promise<void> {
   const { config, warnings } = loadConfig(process.env);
@@ -60,7 +62,12 @@ async function main(): Promise<void> {
     const job = createAnalyticsJob({ db, logger, holder: config.nodeId, activeUsers: () => countActiveUsers(gateway.io) }, { intervalMs: config.chat.analyticsIntervalMs });
     running.push(job.run(workers.signal));
   }
-  await gateway.listen();
+  const address = await gateway.listen();
+  // For the person who ran `npm start`: where to go (the same links as the landing page, `/`).
+  const baseUrl = publicBaseUrl(config.host, address.port);
+  const links = landingLinks(frontPages(config, assets, version).landing);
+  logger.info({ url: `${baseUrl}/`, links: Object.fromEntries(links.map((link) => [link.label, `${baseUrl}${link.path}`])) }, "ready");
+  process.stderr.write(readyBanner(baseUrl, links));
 
   let stopping = false;
   const stop = (signal: string) => {

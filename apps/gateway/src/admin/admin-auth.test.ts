@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import pino from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { Writable } from "node:stream";
-import { ADMIN_LOGIN_ATTEMPTS, adminAuthMiddleware, type AdminHandshake, type SessionStore } from "./admin-auth";
+import { ADMIN_LOGIN_ATTEMPTS, adminAuthMiddleware, SIGN_IN_REQUIRED, type AdminHandshake, type SessionStore } from "./admin-auth";
 
 const PASSWORD = "correct horse battery staple";
 const HASH = hashSync(PASSWORD, 4);
@@ -51,20 +51,35 @@ describe("adminAuthMiddleware", () => {
     expect(lines.some((l) => l.msg === "admin signed in" && l.address === "10.0.0.1")).toBe(true);
   });
 
-  it("refuses a wrong password, a wrong user, an unknown session and non-string credentials with 'invalid credentials'", async () => {
+  it("refuses a wrong password, a wrong user and non-string credentials with 'invalid credentials'", async () => {
     const { attempt } = setup();
     for (const auth of [
       { username: "ops", password: "wrong" },
       { username: "root", password: PASSWORD },
-      { sessionId: "no-such-session" },
       { username: "ops", password: 12345 },
       { username: "ops", password: { toString: "x" } },
       { username: ["ops"], password: [PASSWORD] },
-      {},
+      { username: "ops" },
+      { sessionId: "no-such-session", password: "wrong" },
     ]) {
       const { error, sessions } = await attempt(auth);
       expect([error?.message, error?.data?.code, sessions]).toEqual(["invalid credentials", "unauthorized", []]);
     }
+  });
+
+  it("asks to sign in, with an empty message and unthrottled, when no user name or password was tried (the UI opening)", async () => {
+    const { attempt, lines } = setup();
+    expect(SIGN_IN_REQUIRED).toBe("");
+    // What the UI sends when the page opens: a stored session id (unknown or expired here), null, or nothing.
+    for (let i = 0; i < ADMIN_LOGIN_ATTEMPTS + 2; i++) {
+      for (const auth of [{ sessionId: "no-such-session" }, { sessionId: null }, {}]) {
+        const { error, sessions } = await attempt(auth);
+        expect([error?.message, error?.data?.code, sessions]).toEqual(["", "unauthorized", []]);
+      }
+    }
+    // None of those counted against the address, nor was logged as a failed sign-in.
+    expect((await attempt({ username: "ops", password: PASSWORD })).error).toBeUndefined();
+    expect(lines.filter((l) => l.msg === "admin sign-in failed")).toEqual([]);
   });
 
   it(`throttles after ${ADMIN_LOGIN_ATTEMPTS} failures per address, before bcrypt runs, and logs each failure without the password`, async () => {

@@ -11,7 +11,13 @@
  * - every failure logged with the address and whether the user name was the configured one
  *   (never the password, nor a user name that may be a mistyped password);
  * - non-string credentials refused: the library passes them to bcrypt.compare, whose
- *   rejection inside its async middleware is unhandled and ends the process.
+ *   rejection inside its async middleware is unhandled and ends the process;
+ * - a handshake with no user name and no password (the UI connects so when the page opens,
+ *   with a stored session id or none: socket.io-admin-ui src/App.vue `created()`) is refused
+ *   with code `unauthorized` and an EMPTY message, and is neither throttled nor logged as a
+ *   failure. The UI then opens its sign-in form and shows any non-empty message as an error
+ *   (src/components/ConnectionModal.vue `v-if="error"`): "invalid credentials" before
+ *   anything was typed is what newcomers saw. A wrong password still gets that message.
  */
 import { compare } from "bcryptjs";
 import { randomBytes } from "node:crypto";
@@ -47,6 +53,9 @@ export interface AdminHandshake {
   emit(event: "session", sessionId: string): unknown;
 }
 
+/** The refusal message of a handshake that tried no credentials: empty, so the UI shows its form without an error. */
+export const SIGN_IN_REQUIRED = "";
+
 type RefusalError = Error & { data?: { code: string; retryAfterSeconds?: number } };
 
 function refusal(message: string, code: string, retryAfterSeconds?: number): RefusalError {
@@ -63,6 +72,10 @@ export function adminAuthMiddleware(options: AdminAuthOptions): (socket: AdminHa
     const address = options.addressOf(socket.request);
     const sessionId = typeof auth.sessionId === "string" && auth.sessionId.length <= MAX_SESSION_ID_CHARS ? auth.sessionId : undefined;
     if (sessionId !== undefined && (await options.store.doesSessionExist(sessionId))) return undefined;
+    if (auth.username === undefined && auth.password === undefined) {
+      log.debug({ address, withSession: sessionId !== undefined }, "admin sign-in required");
+      return refusal(SIGN_IN_REQUIRED, "unauthorized");
+    }
 
     try {
       await options.limiter.consume(address);

@@ -42,6 +42,19 @@ function adminNote(admin: NonNullable<LandingOptions["admin"]>): string {
   return `the Socket.IO Admin UI: leave the server URL as it is, tick nothing, and sign in as user ${admin.user} with ${password}`;
 }
 
+/** The base URL a person can open: a wildcard bind address becomes localhost. */
+export function publicBaseUrl(host: string, port: number): string {
+  const name = host === "0.0.0.0" || host === "::" || host === "" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/** What `npm start` prints when the gateway is ready: the landing page, then each link with its full URL. */
+export function readyBanner(baseUrl: string, links: readonly LandingLink[]): string {
+  const width = Math.max(...links.map((link) => link.label.length));
+  const lines = links.map((link) => `  ${link.label.padEnd(width)}  ${baseUrl}${link.path}\n  ${" ".repeat(width)}  ${link.note}`);
+  return `\nRoomcast is ready: open ${baseUrl}/\n\n${lines.join("\n")}\n\n`;
+}
+
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function landingPage(options: LandingOptions): string {
