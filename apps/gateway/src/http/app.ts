@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use("/api/v1", publishRouter(deps));
-  app.use(openApiRouter(buildOpenApiDocument(deps.openapi ?? { version: "0.0.0" })));
+  app.use(openApiRouter(() => buildOpenApiDocument(deps.openapi ?? { version: "0.0.0" })));
   for (const router of deps.routers ?? []) app.use(router);
   app.use("/api", (_req, res) => sendError(res, "not_found", "no such endpoint"));
   app.use(errorHandler(deps.logger));
