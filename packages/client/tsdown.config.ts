@@ -21,6 +21,7 @@ export default defineConfig({
   sourcemap: false,
   fixedExtension: true,
   dts: { eager: true },
+  logLevel: "warn",
   checks: { pluginTimings: false },
   deps: { alwaysBundle: ["@roomcast/protocol"], onlyBundle: ["@roomcast/protocol"] },
 });
