@@ -61,9 +61,11 @@ describe("console sign-out in Chromium", () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${url}/console`);
     const signIn = async () => {
-      await page.getByTestId("login-tenant").fill("shop");
-      await page.getByTestId("login-email").fill("agent1@shop.test");
-      await page.getByTestId("login-password").fill("pw-one");
+      // Every field is found by its visible label, and none is pre-filled.
+      for (const name of ["Tenant", "Email", "Password"]) expect(await page.getByLabel(name, { exact: true }).inputValue({ timeout: T })).toBe("");
+      await page.getByLabel("Tenant", { exact: true }).fill("shop");
+      await page.getByLabel("Email", { exact: true }).fill("agent1@shop.test");
+      await page.getByLabel("Password", { exact: true }).fill("pw-one");
       const answer = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/login"), { timeout: T });
       await page.getByTestId("login-submit").click();
       const token = ((await (await answer).json()) as { token: string }).token;

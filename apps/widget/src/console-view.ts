@@ -20,18 +20,42 @@ export interface LoginValues {
   password: string;
 }
 
-/** The sign-in form; `submit` gets the values and returns the error text to show, or nothing. */
+/** A visible label for its input (which names the field for screen readers too), and an optional hint it is described by. */
+function labelled(text: string, input: HTMLInputElement, hint?: string): HTMLDivElement {
+  const id = `login-${input.name}`;
+  input.id = id;
+  const field = el("div", "field");
+  field.append(el("label", "field-name", text, { for: id }), input);
+  if (hint !== undefined) {
+    field.append(el("span", "field-hint", hint, { id: `${id}-hint` }));
+    input.setAttribute("aria-describedby", `${id}-hint`);
+  }
+  return field;
+}
+
+/**
+ * The sign-in form; `submit` gets the values and returns the error text to show, or nothing.
+ * Every field has a visible label and nothing is pre-filled: the tenant is the workspace id
+ * the operator gave (`demo` for the demo seed), remembered by the browser's autofill.
+ */
 export function loginForm(message: string | undefined, submit: (values: LoginValues, showError: (text: string) => void) => void): HTMLFormElement {
-  const form = el("form", "login", undefined, { "data-testid": "login" });
-  const tenant = el("input", "", undefined, { name: "tenant", value: "demo", "aria-label": "Tenant", "data-testid": "login-tenant" });
-  const email = el("input", "", undefined, { name: "email", type: "email", placeholder: "ana@demo.test", "aria-label": "Email", "data-testid": "login-email" });
-  const password = el("input", "", undefined, { name: "password", type: "password", placeholder: "password", "aria-label": "Password", "data-testid": "login-password" });
+  const form = el("form", "login", undefined, { "data-testid": "login", "aria-label": "Sign in" });
+  const tenant = el("input", "", undefined, { name: "tenant", required: "", autocomplete: "organization", autocapitalize: "none", spellcheck: "false", "data-testid": "login-tenant" });
+  const email = el("input", "", undefined, { name: "email", type: "email", required: "", autocomplete: "username", "data-testid": "login-email" });
+  const password = el("input", "", undefined, { name: "password", type: "password", required: "", autocomplete: "current-password", "data-testid": "login-password" });
   const error = el("p", "error", message ?? "", { "data-testid": "login-error", role: "alert" });
-  form.append(el("h1", "", "Roomcast console"), tenant, email, password, el("button", "", "Sign in", { type: "submit", "data-testid": "login-submit" }), error);
+  form.append(
+    el("h1", "", "Roomcast console"),
+    labelled("Tenant", tenant, "Your workspace id, for example demo"),
+    labelled("Email", email),
+    labelled("Password", password),
+    el("button", "", "Sign in", { type: "submit", "data-testid": "login-submit" }),
+    error,
+  );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     error.textContent = "Signing in…";
-    submit({ tenant: tenant.value, email: email.value, password: password.value }, (text) => (error.textContent = text));
+    submit({ tenant: tenant.value.trim(), email: email.value.trim(), password: password.value }, (text) => (error.textContent = text));
   });
   return form;
 }
