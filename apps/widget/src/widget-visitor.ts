@@ -4,7 +4,7 @@
  * host page's `window.Roomcast.identify(...)`.
  *
  * - `pageContext` reads the page URL, referrer and locale and keeps only what the
- *   gateway's schema accepts (a URL over the limit is cut to it; a value that still fails,
+ *   gateway's schema accepts (checked by visitor-checks.ts: a URL over the limit is cut to it; a value that still fails,
  *   e.g. a `file:` page or an odd locale, is left out), so a strange page never stops a chat.
  * - `prechatFields` parses the script tag's `data-prechat` ("name email", "name,email",
  *   "email"; absent or "off": no form).
@@ -13,7 +13,8 @@
  *   also goes with every later start on this page ("Start a new chat"). Each answer is
  *   reported (`onResult`).
  */
-import { MAX_VISITOR_URL_LENGTH, visitorContextSchema, visitorIdentitySchema, type ErrorBody, type VisitorContextInput, type VisitorIdentityInput } from "@roomcast/protocol";
+import { MAX_VISITOR_URL_LENGTH, type ErrorBody, type VisitorContextInput, type VisitorIdentityInput } from "@roomcast/protocol";
+import { checkVisitorIdentity, isLocale, isVisitorUrl } from "./visitor-checks";
 import type { PrechatField } from "./widget-view";
 
 export interface PageFacts {
@@ -24,15 +25,12 @@ export interface PageFacts {
 
 /** The context to send, from the page's facts; fields the schema would refuse are dropped. */
 export function pageContext(facts: PageFacts): VisitorContextInput {
-  const candidate: Record<string, string> = {};
-  if (facts.href.length > 0) candidate.pageUrl = facts.href.slice(0, MAX_VISITOR_URL_LENGTH);
-  if (facts.referrer.length > 0) candidate.referrer = facts.referrer.slice(0, MAX_VISITOR_URL_LENGTH);
-  if (facts.language !== undefined && facts.language.length > 0) candidate.locale = facts.language;
   const context: VisitorContextInput = {};
-  for (const [key, value] of Object.entries(candidate)) {
-    const one = visitorContextSchema.safeParse({ [key]: value });
-    if (one.success) Object.assign(context, one.data);
-  }
+  const pageUrl = facts.href.slice(0, MAX_VISITOR_URL_LENGTH);
+  const referrer = facts.referrer.slice(0, MAX_VISITOR_URL_LENGTH);
+  if (isVisitorUrl(pageUrl)) context.pageUrl = pageUrl;
+  if (isVisitorUrl(referrer)) context.referrer = referrer;
+  if (facts.language !== undefined && isLocale(facts.language)) context.locale = facts.language;
   return context;
 }
 
@@ -55,14 +53,11 @@ export class IdentityQueue {
 
   /** Parses the host page's identity; sends it when a chat is open, else keeps it for the start. */
   async identify(payload: unknown, chatOpen: boolean): Promise<IdentifyResult> {
-    const parsed = visitorIdentitySchema.safeParse(payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, error: { code: "invalid", message: issue === undefined ? "invalid identity" : `${issue.path.map(String).join(".") || "identity"}: ${issue.message}` } };
-    }
-    this.latest = parsed.data;
+    const parsed = checkVisitorIdentity(payload);
+    if (!parsed.ok) return { ok: false, error: { code: "invalid", message: parsed.message } };
+    this.latest = parsed.identity;
     if (!chatOpen) return { ok: true, queued: true };
-    const result = await this.send(parsed.data);
+    const result = await this.send(parsed.identity);
     this.onResult(result);
     return result;
   }

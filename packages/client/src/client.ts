@@ -24,10 +24,6 @@
 import {
   err,
   isRetryable,
-  presenceSchema,
-  publishSchema,
-  subscribeSchema,
-  typingSchema,
   type AckResults,
   type ErrorCode,
   type EventEnvelope,
@@ -56,6 +52,7 @@ import type { AuthCallback, ClientSocket, SocketFactory } from "./socket";
 import { StreamSubscription, type SubscriptionHooks } from "./stream-subscription";
 import { refreshDelay, tokenExpiry } from "./token-expiry";
 import type { ClientOptions, ConnectionState, RoomcastClient, Subscription } from "./client-types";
+import { checkPresence, checkPublish, checkSubscribe, checkTyping } from "./requests";
 import { parseEnvelope, parsePresenceEvent, parseTypingEvent } from "./wire";
 
 /** A handshake refused without a code (a transport failure) is retried too. */
@@ -169,10 +166,10 @@ class Client implements RoomcastClient {
   }
 
   subscribe(request: SubscribeRequest, onEvent: (event: EventEnvelope) => void, hooks: SubscriptionHooks = {}): Subscription {
-    const parsed = subscribeSchema.safeParse(request);
-    if (!parsed.success) return refusedSubscription(err("invalid", parsed.error.issues[0]?.message ?? "invalid subscribe request"));
+    const parsed = checkSubscribe(request);
+    if (!parsed.ok) return refusedSubscription(err("invalid", parsed.message));
     if (this.closed) return refusedSubscription(err("unavailable", "the client is closed"));
-    const { since, ...rest } = parsed.data;
+    const { since, ...rest } = parsed.value;
     const key = streamKey(rest.channel, rest.topic);
     if (this.subscriptions.has(key)) return refusedSubscription(err("invalid", "already subscribed to this stream"));
     const subscription = new StreamSubscription({
@@ -221,15 +218,15 @@ class Client implements RoomcastClient {
   }
 
   presence(request: PresenceRequest): Promise<Result<PresenceOk>> {
-    const parsed = presenceSchema.safeParse(request);
-    if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid presence request"));
-    return this.request("presence", parsed.data);
+    const parsed = checkPresence(request);
+    if (!parsed.ok) return Promise.resolve(err("invalid", parsed.message));
+    return this.request("presence", parsed.value);
   }
 
   typing(request: TypingRequest): Promise<Result<TypingOk>> {
-    const parsed = typingSchema.safeParse(request);
-    if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid typing request"));
-    return this.request("typing", parsed.data);
+    const parsed = checkTyping(request);
+    if (!parsed.ok) return Promise.resolve(err("invalid", parsed.message));
+    return this.request("typing", parsed.value);
   }
 
   /** A one-shot request: not queued while offline (presence and typing are about now). */
@@ -248,9 +245,9 @@ class Client implements RoomcastClient {
   }
 
   publish(request: PublishRequest): Promise<Result<PublishOk>> {
-    const parsed = publishSchema.safeParse(request);
-    if (!parsed.success) return Promise.resolve(err("invalid", parsed.error.issues[0]?.message ?? "invalid publish request"));
-    return this.queue.enqueue(parsed.data);
+    const parsed = checkPublish(request);
+    if (!parsed.ok) return Promise.resolve(err("invalid", parsed.message));
+    return this.queue.enqueue(parsed.value);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 export * from "./channels";
+export * from "./patterns";
 export * from "./rooms";
 export * from "./errors";
 export * from "./acks";

@@ -5,11 +5,10 @@
 import { z } from "zod";
 import { PRIORITY_DEFAULT, PRIORITY_MAX, PRIORITY_MIN, PRIORITY_NAMES, type PriorityName } from "./channels";
 import { whereSchema } from "./changes";
+import { EVENT_TYPE_PATTERN, FILTER_LIST_MAX, IDEMPOTENCY_KEY_PATTERN, SOURCE_MAX_LENGTH } from "./patterns";
 import { channelSchema, topicSchema } from "./rooms";
 
-export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const eventTypeSchema = z.string().regex(EVENT_TYPE_PATTERN, "must match [A-Za-z0-9_.:-]{1,64}");
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, "must match [A-Za-z0-9_-]{8,128}");
 /** A priority as a number (PRIORITY_MIN … PRIORITY_MAX) or a name (PRIORITY_NAMES); always a number once parsed. */
 export const prioritySchema = z.union([
@@ -17,15 +16,15 @@ export const prioritySchema = z.union([
   z.enum(Object.keys(PRIORITY_NAMES) as [PriorityName, ...PriorityName[]]).transform((name) => PRIORITY_NAMES[name]),
 ]);
 /** Who published an event (`<role>:<sub>` for clients, a service's name for producers). */
-export const sourceSchema = z.string().min(1).max(128);
+export const sourceSchema = z.string().min(1).max(SOURCE_MAX_LENGTH);
 
 export const subscribeSchema = z
   .object({
     channel: channelSchema,
     topic: topicSchema.optional(),
     since: z.number().int().nonnegative().optional(),
-    types: z.array(eventTypeSchema).min(1).max(32).optional(),
-    sources: z.array(sourceSchema).min(1).max(32).optional(),
+    types: z.array(eventTypeSchema).min(1).max(FILTER_LIST_MAX).optional(),
+    sources: z.array(sourceSchema).min(1).max(FILTER_LIST_MAX).optional(),
     minPriority: prioritySchema.optional(),
     /** `changes` only (packages/protocol changes.ts): equality on a few watched columns. */
     where: whereSchema.optional(),

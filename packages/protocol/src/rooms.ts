@@ -7,8 +7,7 @@
  */
 import { z } from "zod";
 import { CHANNELS, isChannel, type Channel } from "./channels";
-
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+import { ID_PATTERN } from "./patterns";
 
 export const idSchema = z.string().regex(ID_PATTERN, "must match [A-Za-z0-9_-]{1,64}");
 export const tenantIdSchema = idSchema;

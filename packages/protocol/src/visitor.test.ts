@@ -1,4 +1,5 @@
-import { MAX_VISITOR_URL_LENGTH, visitorContextSchema, visitorIdentitySchema } from "./visitor";
+import { MAX_VISITOR_URL_LENGTH } from "./patterns";
+import { visitorContextSchema, visitorIdentitySchema } from "./visitor";
 
 const url = (length: number) => {
   const base = "https://shop.test/p?q=";

@@ -11,16 +11,15 @@
  */
 import { z } from "zod";
 
-/** Longest page URL or referrer, in characters (the widget trims longer ones before sending). */
-export const MAX_VISITOR_URL_LENGTH = 2048;
-/** Longest locale tag (BCP 47 practical limit). */
-export const MAX_LOCALE_LENGTH = 35;
-export const MAX_VISITOR_EMAIL_LENGTH = 254;
-export const MAX_VISITOR_USER_ID_LENGTH = 128;
-export const MAX_VISITOR_NAME_LENGTH = 80;
-/** A userHash is hex HMAC-SHA256: 64 hex digits. */
-export const USER_HASH_PATTERN = /^[0-9a-fA-F]{64}$/;
-const LOCALE_PATTERN = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
+import {
+  LOCALE_PATTERN,
+  MAX_LOCALE_LENGTH,
+  MAX_VISITOR_EMAIL_LENGTH,
+  MAX_VISITOR_NAME_LENGTH,
+  MAX_VISITOR_URL_LENGTH,
+  MAX_VISITOR_USER_ID_LENGTH,
+  USER_HASH_PATTERN,
+} from "./patterns";
 
 const httpUrl = z
   .string()
