@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 /**
- * The embeddable chat widget: `<script src="https://<roomcast>/widget.js"
- * data-widget-key="…"></script>` on any page opens a chat bubble.
+ * The embeddable chat widget's app: `<script src="https://<roomcast>/widget.js"
+ * data-widget-key="…"></script>` on any page loads the loader (widget-loader.ts), which
+ * shows the bubble and injects this script on the first click or when the browser is idle,
+ * handing it the parsed `data-` attributes and the bubble (`WidgetHandoff`, widget-shell.ts).
  *
- * Lifecycle: the bubble's first click asks `POST /api/v1/widget/sessions` for a visitor
+ * Lifecycle: the panel's first opening asks `POST /api/v1/widget/sessions` for a visitor
  * token (or reuses the one kept in localStorage and reloads its transcript with
  * `GET /api/v1/widget/session`), then opens one SDK client subscribed to `chat:<session>`
  * from the snapshot's offset. A refusal (wrong widget key, this page's origin not allowed)
@@ -27,6 +29,14 @@
  * `window.Roomcast.identify({ userId?, name?, email?, userHash? })` before or during the
  * chat. The verdict is on the panel's `data-identity` (verified, unverified or the refusal
  * code) and in a `roomcast:identity` window event.
+ *
+ * The panel (widget-view.ts): opened and closed by the bubble, closed by its close button and
+ * by Escape, focus moving to the input when it opens and back to the bubble when it closes.
+ * Agent and system messages that arrive while it is closed count on the bubble's unread
+ * badge until it opens. An agent's message shows the agent's name as the chat's presence
+ * told it (the name claim of their token), "Agent" when it never did. An ended chat
+ * disables the input and Send and offers "Start a new chat". `data-greeting` is the
+ * panel's first line (not a message: nothing is stored or sent).
  */
 import { createClient, RoomcastClientError, type RoomcastClient, type Subscription } from "@roomcast/client";
 import {
@@ -40,7 +50,8 @@ import {
 import { apiCall, el, stateLabel } from "./api";
 import { memberLabel, PresenceRoster } from "./presence-roster";
 import { TypingIndicator, TypingSender, typingLabel } from "./typing";
-import { IdentityQueue, pageContext, prechatFields, type IdentifyResult } from "./widget-visitor";
+import { IdentityQueue, pageContext, type IdentifyResult } from "./widget-visitor";
+import { showUnread, type HandoffScript, type WidgetHandoff } from "./widget-shell";
 import { createWidgetView, type WidgetView } from "./widget-view";
 
 const OFFLINE_LIMIT = 20;
@@ -66,15 +77,18 @@ interface Pending {
   error?: string;
 }
 
-function boot(script: HTMLOrSVGScriptElement | null): void {
-  if (!(script instanceof HTMLScriptElement)) return;
-  const widgetKey = script.dataset.widgetKey ?? "";
-  const base = new URL(script.src, location.href).origin;
+function boot(handoff: WidgetHandoff): void {
+  const { config, base, shell } = handoff;
+  const widgetKey = config.widgetKey;
   const storageKey = `roomcast:visit:${widgetKey}`;
-  const fields = prechatFields(script.dataset.prechat);
-  const view: WidgetView = createWidgetView(script.dataset.title ?? "Support", fields);
+  const fields = config.prechat;
+  const view: WidgetView = createWidgetView(shell, config.title, fields);
 
   let opened = false;
+  let open = false;
+  let unread = 0;
+  /** Staff names as presence told them, by user id (kept after they leave: their messages stay). */
+  const staffNames = new Map<string, string>();
   let client: RoomcastClient | undefined;
   let subscription: Subscription | undefined;
   let visit: Visit | undefined;
@@ -110,8 +124,6 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
       window.dispatchEvent(new CustomEvent("roomcast:identity", { detail: result }));
     },
   );
-  const publicApi = { identify: (identity: unknown) => identities.identify(identity, visit !== undefined) };
-  (window as unknown as { Roomcast?: typeof publicApi }).Roomcast = publicApi;
 
   const showError = (error: ErrorBody | undefined): void => {
     view.error.textContent = error === undefined ? "" : `${error.message} (${error.code})`;
@@ -122,9 +134,10 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     const list = [...confirmed.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     const items: HTMLElement[] = list.map((m) => {
       const item = el("li", `msg ${m.senderRole}`, undefined, { "data-testid": "rc-message", "data-message-id": m.id });
-      item.append(el("span", "meta", m.senderRole === "visitor" ? "You" : "Agent"), el("span", "text", m.text));
+      item.append(el("span", "meta", senderLabel(m)), el("span", "text", m.text));
       return item;
     });
+    if (config.greeting !== undefined) items.unshift(el("li", "msg agent", config.greeting, { "data-testid": "rc-greeting" }));
     for (const p of pending) {
       const item = el("li", "msg visitor", undefined, { "data-testid": "rc-pending", "data-state": p.state });
       const label = p.state === "queued" ? "Waiting for connection…" : p.state === "failed" ? `Not sent: ${p.error ?? "error"}` : "Sending…";
@@ -148,8 +161,20 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     view.status.dataset.leaveMessage = String(leaveMessage);
     view.input.placeholder = leaveMessage ? "Leave a message…" : "Type a message…";
     view.ended.classList.toggle("shown", ended);
+    const focusWasInForm = view.form.contains(shell.root.activeElement);
     view.input.disabled = ended || session === undefined;
     view.send.disabled = ended || session === undefined;
+    // The input just went away under the visitor's fingers: offer the next step instead.
+    if (ended && focusWasInForm) view.restart.focus();
+  };
+
+  const senderLabel = (message: ChatMessageView): string => {
+    if (message.senderRole === "visitor") return "You";
+    if (message.senderRole === "system") return "System";
+    return staffNames.get(message.senderId) ?? "Agent";
+  };
+  const learnNames = (members: readonly { user: string; role: string; name?: string | undefined }[]): void => {
+    for (const m of members) if (m.role !== "visitor" && m.name !== undefined) staffNames.set(m.user, m.name);
   };
 
   const applySnapshot = (snapshot: Snapshot): void => {
@@ -165,6 +190,7 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
   const onEvent = (event: EventEnvelope): void => {
     if (event.type === CHAT_MESSAGE) {
       const message = event.data as ChatMessageView;
+      if (!open && message.senderRole !== "visitor" && !confirmed.has(message.id)) showUnread(shell, ++unread);
       confirmed.set(message.id, message);
       seenEvents.add(event.id);
       pending = pending.filter((p) => p.eventId !== event.id);
@@ -219,7 +245,9 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     const live = client;
     live.onPresence((event) => {
       roster.apply(event);
+      learnNames([event.member]);
       renderLive();
+      render();
     });
     live.onTyping((event) => typingIn.apply(event));
     subscription = client.subscribe({ channel: "chat", topic: current.sessionId, since: snapshot.offset, presence: true }, onEvent, {
@@ -231,8 +259,12 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     });
     const loadPresence = async (): Promise<void> => {
       const present = await live.presence({ channel: "chat", topic: current.sessionId });
-      if (present.ok) roster.replace(present.stream, present.members);
+      if (present.ok) {
+        roster.replace(present.stream, present.members);
+        learnNames(present.members);
+      }
       renderLive();
+      render();
     };
     void subscription.ready.then((ack) => {
       if (!ack.ok) return;
@@ -311,14 +343,35 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
       });
   };
 
-  view.bubble.addEventListener("click", () => {
-    view.panel.classList.toggle("open");
+  /** Where focus goes when the panel opens: the first thing the visitor can act on. */
+  const focusPanel = (): void => {
+    const target = view.prechat.classList.contains("shown")
+      ? (view.prechatName ?? view.prechatEmail)
+      : session?.status === "ended"
+        ? view.restart
+        : view.input.disabled
+          ? view.close
+          : view.input;
+    (target ?? view.close).focus();
+  };
+  const setOpen = (next: boolean): void => {
+    open = next;
+    shell.frame.classList.toggle("open", open);
+    view.bubble.setAttribute("aria-expanded", String(open));
+    if (!open) {
+      view.bubble.focus();
+      return;
+    }
+    unread = 0;
+    showUnread(shell, 0);
     if (!opened) {
       opened = true;
-      void start();
+      void start().then(() => {
+        if (open) focusPanel();
+      });
     }
-    view.input.focus();
-  });
+    focusPanel();
+  };
   view.prechat.addEventListener("submit", (event) => {
     event.preventDefault();
     view.prechat.classList.remove("shown");
@@ -335,6 +388,12 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     send(text);
   });
   view.input.addEventListener("input", () => typingOut.typed());
+  view.close.addEventListener("click", () => setOpen(false));
+  view.panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    setOpen(false);
+  });
   view.restart.addEventListener("click", () => {
     void subscription?.unsubscribe();
     client?.close();
@@ -351,6 +410,15 @@ function boot(script: HTMLOrSVGScriptElement | null): void {
     void start();
   });
   render();
+
+  handoff.app = {
+    toggle: () => setOpen(!open),
+    identify: (identity: unknown) => identities.identify(identity, visit !== undefined),
+  };
+  view.bubble.removeAttribute("aria-busy");
+  for (const call of handoff.identifyCalls.splice(0)) void handoff.app.identify(call.payload).then(call.resolve);
+  if (handoff.openRequested) setOpen(true);
 }
 
-boot(document.currentScript);
+const handoff = (document.currentScript as HandoffScript | null)?.roomcastHandoff;
+if (handoff !== undefined && handoff.app === undefined) boot(handoff);

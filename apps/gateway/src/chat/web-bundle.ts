@@ -13,6 +13,11 @@
  * A script is served twice: under its hashed name, cached for a year (the name changes
  * with the content), and under its stable name (`/widget.js`, the URL customers embed),
  * revalidated on every load.
+ *
+ * Loaders: `/widget.js` is a small loader (apps/widget/src/widget-loader.ts) that injects
+ * the widget's app, `widget-app`, by its hashed name, which it gets at bundle time as the
+ * constant ROOMCAST_WIDGET_APP: the scripts are bundled first, then each loader with the
+ * name of its app. docs/widget.md has the size budget.
  */
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,42 +27,32 @@ import { bundleSdk, SOURCE_CONDITIONS } from "./sdk-bundle";
 import { WEB_MANIFEST, writeEncodedTwins, type BuiltWebAsset, type WebAssetManifest } from "./web-assets";
 
 /** Entry points (files of apps/widget/src) by bundle name; a new browser bundle is one line here. */
-const SCRIPTS = { widget: "widget.ts", console: "console.ts" } as const;
+const SCRIPTS = { "widget-app": "widget.ts", console: "console.ts" } as const;
+/** Loaders by bundle name: the entry point and the bundle (of SCRIPTS) whose hashed route it gets as ROOMCAST_WIDGET_APP. */
+const LOADERS = { widget: { file: "widget-loader.ts", app: "widget-app" } } as const;
 /** Pages (files of apps/widget/src) by route; `src="/<name>.js"` in a page is rewritten to the hashed name. */
 const PAGES = { "/console": "console.html", "/demo": "demo.html" } as const;
 /** Scripts other sites load (cross-origin `<script>`): served with `Access-Control-Allow-Origin: *`. */
-const EMBEDDED = new Set<string>(["widget"]);
+const EMBEDDED = new Set<string>(["widget", "widget-app"]);
 
 const JS = "text/javascript; charset=utf-8";
 const HTML = "text/html; charset=utf-8";
 
 /** Bundles the browser sources in `sourceDir` (apps/widget/src) into memory. */
 export async function bundleWebAssets(sourceDir: string): Promise<BuiltWebAsset[]> {
-  const result = await build({
-    entryPoints: Object.fromEntries(Object.entries(SCRIPTS).map(([name, file]) => [name, path.join(sourceDir, file)])),
-    entryNames: "[name].[hash]",
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "browser",
-    conditions: SOURCE_CONDITIONS,
-    target: "es2020",
-    minify: true,
-    outdir: "/assets",
-    logLevel: "silent",
-    legalComments: "none",
-  });
+  const scripts = await bundleScripts(sourceDir, SCRIPTS, {});
+  const hashed = new Map(scripts.map((file) => [file.name, file.route]));
+  for (const [name, { file, app }] of Object.entries(LOADERS)) {
+    const appRoute = hashed.get(app);
+    if (appRoute === undefined) throw new Error(`loader ${name} loads ${app}, which is no bundle`);
+    scripts.push(...(await bundleScripts(sourceDir, { [name]: file }, { ROOMCAST_WIDGET_APP: JSON.stringify(appRoute) })));
+  }
   const assets: BuiltWebAsset[] = [];
-  const hashed = new Map<string, string>();
-  for (const file of result.outputFiles) {
-    // `<name>.<hash>.js`: bundle names have no dot.
-    const name = path.basename(file.path).split(".")[0] ?? "";
-    if (!(name in SCRIPTS)) throw new Error(`esbuild wrote ${file.path}, which is no entry point`);
-    const route = `/assets/${path.basename(file.path)}`;
+  for (const { name, route, text } of scripts) {
     hashed.set(name, route);
     const crossOrigin = EMBEDDED.has(name);
-    assets.push({ route, type: JS, immutable: true, crossOrigin, body: file.text });
-    assets.push({ route: `/${name}.js`, type: JS, immutable: false, crossOrigin, body: file.text });
+    assets.push({ route, type: JS, immutable: true, crossOrigin, body: text });
+    assets.push({ route: `/${name}.js`, type: JS, immutable: false, crossOrigin, body: text });
   }
   for (const [route, file] of Object.entries(PAGES)) {
     const html = readFileSync(path.join(sourceDir, file), "utf8").replace(/src="\/([a-z-]+)\.js"/g, (whole, name: string) => {
@@ -71,6 +66,31 @@ export async function bundleWebAssets(sourceDir: string): Promise<BuiltWebAsset[
   // The API reference page and Redoc's script (http/api-reference.ts).
   assets.push(...apiReferenceAssets());
   return assets;
+}
+
+/** One esbuild run over `entries` (bundle name → file of `sourceDir`): each bundle's name, hashed route and text. */
+async function bundleScripts(sourceDir: string, entries: Readonly<Record<string, string>>, define: Record<string, string>): Promise<{ name: string; route: string; text: string }[]> {
+  const result = await build({
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, path.join(sourceDir, file)])),
+    define,
+    entryNames: "[name].[hash]",
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "browser",
+    conditions: SOURCE_CONDITIONS,
+    target: "es2020",
+    minify: true,
+    outdir: "/assets",
+    logLevel: "silent",
+    legalComments: "none",
+  });
+  return result.outputFiles.map((file) => {
+    // `<name>.<hash>.js`: bundle names have no dot.
+    const name = path.basename(file.path).split(".")[0] ?? "";
+    if (!(name in entries)) throw new Error(`esbuild wrote ${file.path}, which is no entry point`);
+    return { name, route: `/assets/${path.basename(file.path)}`, text: file.text };
+  });
 }
 
 /**
