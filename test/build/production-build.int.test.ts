@@ -142,6 +142,10 @@ describe("the compiled production build", () => {
       // Precompressed by the build (<file>.br beside each file).
       expect(widget.headers.get("content-encoding")).toBe("br");
       expect(widget.headers.get("vary")).toContain("Accept-Encoding");
+      // The loader injects the widget's app by the hashed name the build gave it.
+      const app = /\/assets\/widget-app\.[A-Z0-9]+\.js/.exec(await widget.text())?.[0];
+      expect(build.web.map((asset) => asset.route)).toContain(app);
+      expect((await fetch(`${gateway.url}${app}`)).headers.get("cache-control")).toContain("immutable");
       const reference = await fetch(`${gateway.url}/api/v1/reference`);
       expect(reference.status).toBe(200);
       const redoc = /src="(\/assets\/redoc\.[A-Z0-9]+\.js)"/.exec(await reference.text())?.[1];
