@@ -380,6 +380,19 @@ describe("publish", () => {
     await expect(result).resolves.toMatchObject({ ok: true, id: "a" });
     client.close();
   });
+
+  it("sends the caller's own key, with idempotency keys on or off", async () => {
+    for (const idempotencyKeys of [true, false]) {
+      const { client, socket } = setup({ idempotencyKeys });
+      socket.accept();
+      const result = client.publish({ ...message(1), key: "draft-0001" });
+      const [sent] = socket.requests("publish");
+      expect(sent?.payload["key"]).toBe("draft-0001");
+      sent?.ack({ ok: true, id: "a", stream: "acme:chat:s1", offset: 1 });
+      await expect(result).resolves.toMatchObject({ ok: true });
+      client.close();
+    }
+  });
 });
 
 describe("close", () => {
