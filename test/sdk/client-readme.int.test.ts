@@ -3,7 +3,7 @@
  * which the README includes verbatim: packages/client/src/readme.test.ts holds it to
  * that) against a real gateway: PostgreSQL, Redis and the relay (test/support/stack.ts).
  * The examples are type-checked by `npm run typecheck` here and against the packed
- * package's declarations in client-package.int.test.ts.
+ * package's declarations in sdk-packages.int.test.ts.
  */
 import { createClient, type EventEnvelope, type RoomcastClient } from "@roomcast/client";
 import { until, waitFor } from "@roomcast/gateway/testing";

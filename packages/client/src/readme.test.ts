@@ -2,7 +2,7 @@
  * The README's examples are the files of examples/, verbatim: each file appears once, in a
  * ```ts block right after its `<!-- example: examples/<file> -->` marker, and every marker
  * names a file that exists. (test/sdk/client-readme.int.test.ts runs them against a real
- * gateway; the root typecheck and test/sdk/client-package.int.test.ts type-check them.)
+ * gateway; the root typecheck and test/sdk/sdk-packages.int.test.ts type-check them.)
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
