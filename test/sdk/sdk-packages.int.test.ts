@@ -3,7 +3,7 @@
  * @roomcast/react (which builds both, `prepack`; one run, so no two builds write the same
  * dist/ at once) must hold exactly the built files, README and a publishable manifest.
  * - @roomcast/client, installed alone into an empty folder with its dependencies from the
- *   npm registry (or cache), loads with `require` and `import` in plain Node, connects to a
+ *   npm registry (or cache) — every package its build imports is one of them — loads with `require` and `import` in plain Node, connects to a
  *   real gateway both ways, and the README's examples (packages/client/examples)
  *   type-check against its declarations as an ES module and as CommonJS.
  * - @roomcast/react, installed with the packed SDK and React, loads both ways, renders on
@@ -37,6 +37,9 @@ function packJson(stdout: string): PackResult[] {
   const start = stdout.startsWith("[") ? 0 : stdout.lastIndexOf("\n[") + 1;
   return JSON.parse(stdout.slice(start)) as PackResult[];
 }
+
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+const packageOf = (specifier: string): string => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 
 /** An empty project folder with `examples` copied in, and the given packages installed. */
 async function consumerWith(dir: string, examples: string, installs: string[]): Promise<void> {
@@ -91,12 +94,21 @@ describe("the packed @roomcast/client", () => {
     expect(packs.find((p) => p.name === "@roomcast/client")?.files.map((f) => f.path).sort()).toEqual(BUILT_FILES);
   });
 
-  it("installs alone: its manifest is publishable and it brings only socket.io-client and zod", async () => {
+  it("installs alone: its manifest is publishable, and what its build imports are its registry dependencies", async () => {
     const { stdout } = await run("node", ["-p", "JSON.stringify(require('@roomcast/client/package.json'))"], { cwd: consumer });
-    const manifest = JSON.parse(stdout) as Record<string, unknown>;
-    expect(manifest).not.toHaveProperty("private");
+    const manifest = JSON.parse(stdout) as { private?: boolean; name: string; version: string; types: string; dependencies: Record<string, string> };
+    expect(manifest.private).toBeUndefined();
     expect(manifest).toMatchObject({ name: "@roomcast/client", version: expect.stringMatching(/^\d+\.\d+\.\d+/), types: "./dist/index.d.cts" });
-    expect(Object.keys(manifest.dependencies as object).sort()).toEqual(["socket.io-client", "zod"]);
+    const dependencies = Object.keys(manifest.dependencies);
+    expect(dependencies).toContain("socket.io-client");
+    expect(dependencies.filter((name) => name.startsWith("@roomcast/"))).toEqual([]); // the protocol is bundled in
+    const dist = path.join(consumer, "node_modules/@roomcast/client/dist");
+    for (const file of ["index.mjs", "index.cjs"]) {
+      const code = readFileSync(path.join(dist, file), "utf8");
+      const imported = [...code.matchAll(/(?:from\s+|require\()"([^".][^"]*)"/g)].map((m) => packageOf(m[1]!));
+      expect({ file, undeclared: imported.filter((name) => !dependencies.includes(name)) }).toEqual({ file, undeclared: [] });
+      expect(imported.length).toBeGreaterThan(0); // the pattern finds the imports (socket.io-client at least)
+    }
     expect(readdirSync(path.join(consumer, "node_modules/@roomcast"))).toEqual(["client"]);
   });
 
