@@ -7,12 +7,13 @@
  *   the open panel fills the screen; the theme colour, position and greeting of the script
  *   tag's `data-` attributes show, and a bad attribute is named in a console warning;
  * - open (focus in the input), send with Enter, the agent's reply under the agent's name,
- *   Escape closes (focus back on the bubble), a reply meanwhile shows the unread badge,
- *   reopening clears it, the close button closes; after the agent ends the chat the input
+ *   Escape closes (focus back on the bubble); after a reload the app arrives without a click
+ *   (browser idle) and reconnects the chat, and a reply shows the unread badge; reopening
+ *   from the keyboard clears it, the close button closes; after the agent ends the chat the input
  *   and Send are disabled and "Start a new chat" starts one;
  * - size budgets (not timing): the widget JS the page loaded — the bodies of the script
  *   responses, compressed here with node:zlib (gzip level 9, brotli's default quality 11) —
- *   is at most 5 KB gzipped for the loader and 40 KB for all of it. The figures go to
+ *   on the first load is at most 5 KB gzipped for the loader and 40 KB for all of it. The figures go to
  *   test-artifacts/widget-sizes.json (docs/widget.md quotes them); screenshots beside it.
  */
 import { seedTenant } from "@roomcast/chat";
@@ -204,11 +205,18 @@ describe("the widget in Chromium on a phone and a desktop", () => {
     await expect(reply.locator(".meta").textContent()).resolves.toBe("Agent One");
     await widget.screenshot({ path: path.join(ARTIFACTS, `widget-${viewport.name}-open.png`) });
 
-    // Escape closes and gives focus back to the bubble; a reply meanwhile counts on the badge.
+    // Escape closes and gives focus back to the bubble.
     await widget.keyboard.press("Escape");
     await panel.waitFor({ state: "hidden", timeout: T });
     expect(await focused(widget)).toBe("rc-bubble");
     await expect(widget.getByTestId("rc-unread").isVisible()).resolves.toBe(false);
+    const firstLoad = [...scripts];
+
+    // The visitor goes on browsing (a reload): the app comes when the browser is idle, with no
+    // click, and reconnects the chat while the panel stays closed; a reply counts on the badge.
+    await widget.reload();
+    await widget.locator("[data-testid=rc-state]", { hasText: "Live" }).waitFor({ state: "attached", timeout: T });
+    await expect(panel.isVisible()).resolves.toBe(false);
     await agent.getByTestId("reply-input").fill("Shall I reserve one?");
     await agent.getByTestId("reply-send").click();
     await widget.locator("[data-testid=rc-unread]", { hasText: "1" }).waitFor({ state: "visible", timeout: T });
@@ -217,6 +225,7 @@ describe("the widget in Chromium on a phone and a desktop", () => {
     await widget.screenshot({ path: path.join(ARTIFACTS, `widget-${viewport.name}-unread.png`) });
 
     // Reopened from the keyboard: the badge goes; the close button closes.
+    await bubble.focus();
     await widget.keyboard.press("Enter");
     await panel.waitFor({ state: "visible", timeout: T });
     await widget.locator("[data-testid=rc-unread]").waitFor({ state: "hidden", timeout: T });
@@ -238,7 +247,7 @@ describe("the widget in Chromium on a phone and a desktop", () => {
     await expect(widget.locator("[data-testid=rc-message]").count()).resolves.toBe(0);
 
     // Size budgets: what the page loaded from the gateway, compressed here.
-    const loaded = (await Promise.all(scripts)).filter((s) => s.url.startsWith(gatewayUrl));
+    const loaded = (await Promise.all(firstLoad)).filter((s) => s.url.startsWith(gatewayUrl));
     const routes = loaded.map((s) => new URL(s.url).pathname);
     expect(routes).toEqual(["/widget.js", expect.stringMatching(/^\/assets\/widget-app\.[A-Z0-9]+\.js$/)]);
     const measure = (body: Buffer) => ({ bytes: body.length, gzip: gzipSync(body, { level: 9 }).length, brotli: brotliCompressSync(body).length });

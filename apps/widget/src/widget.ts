@@ -33,7 +33,8 @@
  * The panel (widget-view.ts): opened and closed by the bubble, closed by its close button and
  * by Escape, focus moving to the input when it opens and back to the bubble when it closes.
  * Agent and system messages that arrive while it is closed count on the bubble's unread
- * badge until it opens. An agent's message shows the agent's name as the chat's presence
+ * badge until it opens; a returning visitor's chat (kept in localStorage) is reconnected
+ * as soon as the app loads, so replies count while the panel is still closed. An agent's message shows the agent's name as the chat's presence
  * told it (the name claim of their token), "Agent" when it never did. An ended chat
  * disables the input and Send and offers "Start a new chat". `data-greeting` is the
  * panel's first line (not a message: nothing is stored or sent).
@@ -280,19 +281,25 @@ function boot(handoff: WidgetHandoff): void {
   /** The pre-chat form, when it asks for something the host page's identity did not give. */
   const needsPrechat = (): boolean => fields.length > 0 && identities.current?.name === undefined && identities.current?.email === undefined;
 
+  /** Reconnects the chat this browser had (kept in localStorage); false when there is none, or it is over. */
+  const resume = async (): Promise<boolean> => {
+    const stored = loadVisit();
+    if (stored === undefined) return false;
+    const result = await apiCall<Snapshot>(base, "/widget/session", { token: stored.token });
+    if (!result.ok) {
+      saveVisit(undefined);
+      return false;
+    }
+    visit = stored;
+    connect(stored, result);
+    await identities.started(undefined, undefined);
+    return true;
+  };
+
   const start = async (prechat?: { name?: string; email?: string }): Promise<void> => {
     showError(undefined);
     view.status.textContent = "Connecting…";
-    const stored = loadVisit();
-    if (stored !== undefined) {
-      const result = await apiCall<Snapshot>(base, "/widget/session", { token: stored.token });
-      if (result.ok) {
-        visit = stored;
-        connect(stored, result);
-        return identities.started(undefined, undefined);
-      }
-      saveVisit(undefined);
-    }
+    if (await resume()) return;
     if (prechat === undefined && needsPrechat()) {
       view.status.textContent = "Tell us who you are (optional), then start the chat.";
       view.prechat.classList.add("shown");
@@ -364,13 +371,16 @@ function boot(handoff: WidgetHandoff): void {
     }
     unread = 0;
     showUnread(shell, 0);
-    if (!opened) {
-      opened = true;
-      void start().then(() => {
-        if (open) focusPanel();
-      });
-    }
+    startOnce();
     focusPanel();
+  };
+  /** The first opening starts (or resumes) the chat. */
+  const startOnce = (): void => {
+    if (opened) return;
+    opened = true;
+    void start().then(() => {
+      if (open) focusPanel();
+    });
   };
   view.prechat.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -389,8 +399,8 @@ function boot(handoff: WidgetHandoff): void {
   });
   view.input.addEventListener("input", () => typingOut.typed());
   view.close.addEventListener("click", () => setOpen(false));
-  view.panel.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+  shell.frame.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !open) return;
     event.preventDefault();
     setOpen(false);
   });
@@ -418,6 +428,16 @@ function boot(handoff: WidgetHandoff): void {
   view.bubble.removeAttribute("aria-busy");
   for (const call of handoff.identifyCalls.splice(0)) void handoff.app.identify(call.payload).then(call.resolve);
   if (handoff.openRequested) setOpen(true);
+  else if (loadVisit() !== undefined) {
+    // A returning visitor (another page of the site, a reload): reconnect while closed, so
+    // the agent's replies count on the badge. A chat that is over starts nothing.
+    opened = true;
+    void resume().then((resumed) => {
+      if (resumed) return;
+      opened = false;
+      if (open) startOnce();
+    });
+  }
 }
 
 const handoff = (document.currentScript as HandoffScript | null)?.roomcastHandoff;
