@@ -10,8 +10,8 @@
  * What it proves: the provider connects and the badge follows the state; useStream shows
  * each event once, in order, across a re-render, under StrictMode's double mount, and
  * after a "reload" (unmount, new provider, same sessionStorage) resumes after the stored
- * offset; usePublish with an idempotency key publishes once on a double click; a refused
- * stream shows its code.
+ * offset; turned off and on again (`enabled`) it resumes after what it showed; usePublish
+ * with an idempotency key publishes once on a double click; a refused stream shows its code.
  */
 import { createClient, type RoomcastClient } from "@roomcast/client";
 import { RoomcastProvider, useStream } from "@roomcast/react";
@@ -121,6 +121,31 @@ describe("@roomcast/react against a real gateway", () => {
     button.unmount();
     office.close();
     reader.unmount();
+  });
+
+  it("enabled: false leaves the stream; enabled again, it resumes after the last offset it showed", async () => {
+    const doc = newDocument();
+    function Offsets({ on }: { on: boolean }) {
+      const { events, status } = useStream("documents", doc, { enabled: on });
+      return <p data-testid="offsets">{`${status}:${events.map((e) => e.offset).join(",")}`}</p>;
+    }
+    const tree = (on: boolean) => (
+      <RoomcastProvider options={{ url, getToken }}>
+        <Offsets on={on} />
+      </RoomcastProvider>
+    );
+    const view = render(tree(true));
+    const offsets = () => screen.getByTestId("offsets").textContent;
+    await waitFor(() => expect(offsets()).toBe("subscribed:"), T);
+    await progress(doc, 10);
+    await waitFor(() => expect(offsets()).toBe("subscribed:1"), T);
+    view.rerender(tree(false));
+    expect(offsets()).toBe("idle:1");
+    await progress(doc, 20);
+    await progress(doc, 30);
+    view.rerender(tree(true));
+    await waitFor(() => expect(offsets()).toBe("subscribed:1,2,3"), T);
+    view.unmount();
   });
 
   it("a refused stream reports its code", async () => {

@@ -34,7 +34,7 @@ export interface UseStreamOptions extends StreamFilters {
   since?: number;
   /** Events kept in `events` (the oldest go first); default 500. */
   maxEvents?: number;
-  /** `false` leaves the stream (and keeps the events shown). Default true. */
+  /** `false` leaves the stream (status `idle`; the events shown stay). Default true. */
   enabled?: boolean;
   /** The gateway could not replay what was missed (`recovered: false`): refetch a snapshot. */
   onReset?: (info: ResetInfo) => void;
@@ -110,7 +110,7 @@ export function useStream<T = unknown>(channel: Channel, topic: string | null | 
   return {
     events: current.events as EventEnvelope<T>[],
     state,
-    status: current.status,
+    status: client === null || !enabled ? "idle" : current.status,
     error: current.error,
     lastOffset: delivered.current.get(key),
   };
