@@ -4,7 +4,7 @@
  * (scripts/cluster `startCluster`; the gateway bundles the widget at start-up, `npm start`'s
  * path) with an agent in the console:
  * - the bubble is inside the viewport and is what a click at its centre hits; on the phone
- *   the open panel fills the screen; the theme colour, position and greeting of the script
+ *   the open panel fills the screen and is modal (Tab stays inside it); the theme colour, position and greeting of the script
  *   tag's `data-` attributes show, and a bad attribute is named in a console warning;
  * - open (focus in the input), send with Enter, the agent's reply under the agent's name,
  *   Escape closes (focus back on the bubble); after a reload the app arrives without a click
@@ -190,6 +190,19 @@ describe("the widget in Chromium on a phone and a desktop", () => {
     else expect(panelBox?.width).toBe(320);
     await expect(bubble.getAttribute("aria-expanded")).resolves.toBe("true");
     expect(await focused(widget)).toBe("rc-input");
+    if (viewport.name === "phone") {
+      // Full screen is modal: Tab cycles inside the panel.
+      await expect(panel.getAttribute("aria-modal")).resolves.toBe("true");
+      await widget.keyboard.press("Tab");
+      expect(await focused(widget)).toBe("rc-send");
+      await widget.keyboard.press("Tab");
+      expect(await focused(widget)).toBe("rc-close");
+      await widget.keyboard.press("Shift+Tab");
+      expect(await focused(widget)).toBe("rc-send");
+      await widget.getByTestId("rc-input").focus();
+    } else {
+      await expect(panel.getAttribute("aria-modal")).resolves.toBe("false");
+    }
 
     // Enter sends; the agent's reply shows the agent's name.
     await widget.keyboard.type("Hello, is the blue one in stock?");

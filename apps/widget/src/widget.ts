@@ -31,7 +31,8 @@
  * code) and in a `roomcast:identity` window event.
  *
  * The panel (widget-view.ts): opened and closed by the bubble, closed by its close button and
- * by Escape, focus moving to the input when it opens and back to the bubble when it closes.
+ * by Escape, focus moving to the input when it opens and back to the bubble when it closes;
+ * full-screen (narrow screens) it is modal (`aria-modal`, Tab cycles inside it).
  * Agent and system messages that arrive while it is closed count on the bubble's unread
  * badge until it opens; a returning visitor's chat (kept in localStorage) is reconnected
  * as soon as the app loads, so replies count while the panel is still closed. An agent's message shows the agent's name as the chat's presence
@@ -52,7 +53,7 @@ import { apiCall, el, stateLabel } from "./api";
 import { memberLabel, PresenceRoster } from "./presence-roster";
 import { TypingIndicator, TypingSender, typingLabel } from "./typing";
 import { IdentityQueue, pageContext, type IdentifyResult } from "./widget-visitor";
-import { showUnread, type HandoffScript, type WidgetHandoff } from "./widget-shell";
+import { NARROW_PX, showUnread, type HandoffScript, type WidgetHandoff } from "./widget-shell";
 import { createWidgetView, type WidgetView } from "./widget-view";
 
 const OFFLINE_LIMIT = 20;
@@ -87,6 +88,8 @@ function boot(handoff: WidgetHandoff): void {
 
   let opened = false;
   let open = false;
+  /** The full-screen (and modal) layout of widget-view.ts. */
+  const narrow = window.matchMedia(`(max-width: ${NARROW_PX}px)`);
   let unread = 0;
   /** Staff names as presence told them, by user id (kept after they leave: their messages stay). */
   const staffNames = new Map<string, string>();
@@ -364,6 +367,7 @@ function boot(handoff: WidgetHandoff): void {
   const setOpen = (next: boolean): void => {
     open = next;
     shell.frame.classList.toggle("open", open);
+    view.panel.setAttribute("aria-modal", String(open && narrow.matches));
     view.bubble.setAttribute("aria-expanded", String(open));
     if (!open) {
       view.bubble.focus();
@@ -400,9 +404,20 @@ function boot(handoff: WidgetHandoff): void {
   view.input.addEventListener("input", () => typingOut.typed());
   view.close.addEventListener("click", () => setOpen(false));
   shell.frame.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape" || !open) return;
-    event.preventDefault();
-    setOpen(false);
+    if (!open) return;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false);
+    } else if (event.key === "Tab" && narrow.matches) {
+      // Full screen, the panel is modal: Tab cycles through its controls, never to the page behind.
+      const controls = Array.from(view.panel.querySelectorAll<HTMLElement>("button:not([disabled]), input:not([disabled])")).filter((c) => c.getClientRects().length > 0);
+      const edge = event.shiftKey ? controls[0] : controls.at(-1);
+      const other = event.shiftKey ? controls.at(-1) : controls[0];
+      if (edge !== undefined && other !== undefined && shell.root.activeElement === edge) {
+        event.preventDefault();
+        other.focus();
+      }
+    }
   });
   view.restart.addEventListener("click", () => {
     void subscription?.unsubscribe();
