@@ -2,8 +2,11 @@
  * What `npm run build` produces, per workspace. Node processes are bundled one file per
  * entry point (bundle-node.ts); the browser bundles come from the gateway's own recipe
  * (apps/gateway/src/chat/web-bundle.ts) and land beside the compiled gateway, which serves
- * them. A new process or CLI entry is one line here; the browser SDK build (ESM, CJS and
- * types of packages/client) will be another kind of target beside these.
+ * them. A new process or CLI entry is one line here. The SDK's browser scripts
+ * (`/sdk/roomcast.mjs`, `/sdk/roomcast.iife.js`) come with the web assets
+ * (apps/gateway/src/chat/sdk-bundle.ts); the npm builds of packages/client and
+ * packages/react (ESM, CJS, types) are not this build's: `npm pack` makes them (`prepack`,
+ * tsdown), and nothing in the repository needs them.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
