@@ -6,9 +6,10 @@
  * Resuming:
  * - across re-renders nothing happens: the subscription depends only on the client, the
  *   stream, the filters and `enabled`;
- * - across a remount of the component or of the provider's client (StrictMode's double
- *   mount, a provider that reconnects elsewhere) it resubscribes with `since` = the last
- *   offset it delivered, so no event is lost or repeated, and the events it holds stay;
+ * - when the same component subscribes again (StrictMode's double mount, a provider whose
+ *   client changed, new filters, `enabled` off and on) it resubscribes with `since` = the
+ *   last offset it delivered, so no event is lost or repeated, and the events it holds
+ *   stay; a component that unmounts forgets (unless `persist`);
  * - across a page reload, with `persist: "session"` (or your own storage) the last offset is
  *   kept in `sessionStorage` and the next page's subscription starts after it: `events` then
  *   holds what was missed and what follows, not what the previous page had shown.
