@@ -21,6 +21,7 @@ import { createClient, type RoomcastClient, type SocketFactory } from "@roomcast
 import {
   CHAT_METRICS_UPDATED,
   CHAT_SESSION_UPDATED,
+  type ChatMessageView,
   type ChatMetrics,
   type ChatSessionView,
   type EventEnvelope,
@@ -224,6 +225,21 @@ describe("chat API on two gateways", () => {
       const diff = [...restList.values()].filter((s) => !same(s, live.get(s.id)));
       throw new Error(`${String(e)}: ${live.size} live, ${restList.size} listed; differing ${JSON.stringify(diff.map((s) => [s, live.get(s.id)]))}`);
     });
+  });
+
+  it("stores each message with its sender's display name, so the transcript names an agent who has left", async () => {
+    const visitor = await startVisitor();
+    const named = stack.token({ sub: "agent1", tenant: "acme", role: "agent", name: "Agent One" });
+    const unnamed = stack.token({ sub: "agent2", tenant: "acme", role: "agent" });
+    const first = await stack.api(`/chat/sessions/${visitor.session.id}/messages`, { token: named, body: { text: "Agent One here" } });
+    expect(first.body.message).toMatchObject({ senderRole: "agent", senderId: "agent1", senderName: "Agent One" });
+    await stack.api(`/chat/sessions/${visitor.session.id}/messages`, { token: unnamed, body: { text: "no name on my token" } });
+    // Read back by the visitor on the other node, with no agent present any more.
+    const transcript = await stack.api(`/chat/sessions/${visitor.session.id}`, { token: visitor.token, node: 1 });
+    expect((transcript.body.messages as ChatMessageView[]).map((m) => [m.text, m.senderName])).toEqual([
+      ["Agent One here", "Agent One"],
+      ["no name on my token", null],
+    ]);
   });
 
   it("refuses client publishes of the chat domain's event types", async () => {

@@ -200,7 +200,7 @@ export function renderDetail(detail: HTMLElement, store: ConsoleStore, meId: str
   transcript.replaceChildren(
     ...store.transcript().map((m: ChatMessageView) => {
       const item = el("li", `msg ${m.senderRole}`, undefined, { "data-testid": "message", "data-message-id": m.id });
-      item.append(el("span", "meta", `${m.senderRole === "visitor" ? s.visitorName : m.senderId} · ${new Date(m.createdAt).toLocaleTimeString()}`), el("span", "text", m.text));
+      item.append(el("span", "meta", `${m.senderRole === "visitor" ? s.visitorName : (m.senderName ?? m.senderId)} · ${new Date(m.createdAt).toLocaleTimeString()}`), el("span", "text", m.text));
       return item;
     }),
   );

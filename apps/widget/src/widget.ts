@@ -35,8 +35,9 @@
  * full-screen (narrow screens) it is modal (`aria-modal`, Tab cycles inside it).
  * Agent and system messages that arrive while it is closed count on the bubble's unread
  * badge until it opens; a returning visitor's chat (kept in localStorage) is reconnected
- * as soon as the app loads, so replies count while the panel is still closed. An agent's message shows the agent's name as the chat's presence
- * told it (the name claim of their token), "Agent" when it never did. An ended chat
+ * as soon as the app loads, so replies count while the panel is still closed. An agent's message shows the name stored with it (the name claim
+ * of the agent's token when it wrote), else the name the chat's presence told, "Agent" when
+ * neither did. An ended chat
  * disables the input and Send and offers "Start a new chat". `data-greeting` is the
  * panel's first line (not a message: nothing is stored or sent).
  */
@@ -175,7 +176,7 @@ function boot(handoff: WidgetHandoff): void {
   const senderLabel = (message: ChatMessageView): string => {
     if (message.senderRole === "visitor") return "You";
     if (message.senderRole === "system") return "System";
-    return staffNames.get(message.senderId) ?? "Agent";
+    return message.senderName ?? staffNames.get(message.senderId) ?? "Agent";
   };
   const learnNames = (members: readonly { user: string; role: string; name?: string | undefined }[]): void => {
     for (const m of members) if (m.role !== "visitor" && m.name !== undefined) staffNames.set(m.user, m.name);

@@ -56,7 +56,7 @@ export async function postMessage(db: Db, actor: Principal, input: PostMessageIn
     const current = await loadSession(tx, actor, input.sessionId);
     if (current.status === "ended") throw new ChatError("invalid", "the session has ended");
     const row = await tx.chatMessage.create({
-      data: { id: newId("m"), tenantId: actor.tenant, sessionId: current.id, senderRole, senderId: actor.sub, text, createdAt: now },
+      data: { id: newId("m"), tenantId: actor.tenant, sessionId: current.id, senderRole, senderId: actor.sub, senderName: actor.name ?? null, text, createdAt: now },
     });
     const staff = senderRole === "agent";
     const takesOver = staff && current.status === "waiting";

@@ -25,6 +25,7 @@ export function messageView(row: ChatMessage): ChatMessageView {
     sessionId: row.sessionId,
     senderRole: row.senderRole as ChatSenderRole,
     senderId: row.senderId,
+    senderName: row.senderName,
     text: row.text,
     createdAt: row.createdAt.toISOString(),
   };

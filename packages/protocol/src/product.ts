@@ -105,6 +105,8 @@ export interface ChatMessageView {
   sessionId: string;
   senderRole: ChatSenderRole;
   senderId: string;
+  /** The sender's display name when it wrote the message (null when its token named none). */
+  senderName?: string | null | undefined;
   text: string;
   createdAt: string;
 }

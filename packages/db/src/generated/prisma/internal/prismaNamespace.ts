@@ -1774,6 +1774,7 @@ export const ChatMessageScalarFieldEnum = {
   sessionId: 'sessionId',
   senderRole: 'senderRole',
   senderId: 'senderId',
+  senderName: 'senderName',
   text: 'text',
   createdAt: 'createdAt'
 } as const

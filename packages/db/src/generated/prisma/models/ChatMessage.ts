@@ -30,6 +30,7 @@ export type ChatMessageMinAggregateOutputType = {
   sessionId: string | null
   senderRole: string | null
   senderId: string | null
+  senderName: string | null
   text: string | null
   createdAt: Date | null
 }
@@ -40,6 +41,7 @@ export type ChatMessageMaxAggregateOutputType = {
   sessionId: string | null
   senderRole: string | null
   senderId: string | null
+  senderName: string | null
   text: string | null
   createdAt: Date | null
 }
@@ -50,6 +52,7 @@ export type ChatMessageCountAggregateOutputType = {
   sessionId: number
   senderRole: number
   senderId: number
+  senderName: number
   text: number
   createdAt: number
   _all: number
@@ -62,6 +65,7 @@ export type ChatMessageMinAggregateInputType = {
   sessionId?: true
   senderRole?: true
   senderId?: true
+  senderName?: true
   text?: true
   createdAt?: true
 }
@@ -72,6 +76,7 @@ export type ChatMessageMaxAggregateInputType = {
   sessionId?: true
   senderRole?: true
   senderId?: true
+  senderName?: true
   text?: true
   createdAt?: true
 }
@@ -82,6 +87,7 @@ export type ChatMessageCountAggregateInputType = {
   sessionId?: true
   senderRole?: true
   senderId?: true
+  senderName?: true
   text?: true
   createdAt?: true
   _all?: true
@@ -165,6 +171,7 @@ export type ChatMessageGroupByOutputType = {
   sessionId: string
   senderRole: string
   senderId: string
+  senderName: string | null
   text: string
   createdAt: Date
   _count: ChatMessageCountAggregateOutputType | null
@@ -196,6 +203,7 @@ export type ChatMessageWhereInput = {
   sessionId?: Prisma.StringFilter<"ChatMessage"> | string
   senderRole?: Prisma.StringFilter<"ChatMessage"> | string
   senderId?: Prisma.StringFilter<"ChatMessage"> | string
+  senderName?: Prisma.StringNullableFilter<"ChatMessage"> | string | null
   text?: Prisma.StringFilter<"ChatMessage"> | string
   createdAt?: Prisma.DateTimeFilter<"ChatMessage"> | Date | string
   session?: Prisma.XOR<Prisma.ChatSessionScalarRelationFilter, Prisma.ChatSessionWhereInput>
@@ -207,6 +215,7 @@ export type ChatMessageOrderByWithRelationInput = {
   sessionId?: Prisma.SortOrder
   senderRole?: Prisma.SortOrder
   senderId?: Prisma.SortOrder
+  senderName?: Prisma.SortOrderInput | Prisma.SortOrder
   text?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   session?: Prisma.ChatSessionOrderByWithRelationInput
@@ -221,6 +230,7 @@ export type ChatMessageWhereUniqueInput = Prisma.AtLeast<{
   sessionId?: Prisma.StringFilter<"ChatMessage"> | string
   senderRole?: Prisma.StringFilter<"ChatMessage"> | string
   senderId?: Prisma.StringFilter<"ChatMessage"> | string
+  senderName?: Prisma.StringNullableFilter<"ChatMessage"> | string | null
   text?: Prisma.StringFilter<"ChatMessage"> | string
   createdAt?: Prisma.DateTimeFilter<"ChatMessage"> | Date | string
   session?: Prisma.XOR<Prisma.ChatSessionScalarRelationFilter, Prisma.ChatSessionWhereInput>
@@ -232,6 +242,7 @@ export type ChatMessageOrderByWithAggregationInput = {
   sessionId?: Prisma.SortOrder
   senderRole?: Prisma.SortOrder
   senderId?: Prisma.SortOrder
+  senderName?: Prisma.SortOrderInput | Prisma.SortOrder
   text?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.ChatMessageCountOrderByAggregateInput
@@ -248,6 +259,7 @@ export type ChatMessageScalarWhereWithAggregatesInput = {
   sessionId?: Prisma.StringWithAggregatesFilter<"ChatMessage"> | string
   senderRole?: Prisma.StringWithAggregatesFilter<"ChatMessage"> | string
   senderId?: Prisma.StringWithAggregatesFilter<"ChatMessage"> | string
+  senderName?: Prisma.StringNullableWithAggregatesFilter<"ChatMessage"> | string | null
   text?: Prisma.StringWithAggregatesFilter<"ChatMessage"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"ChatMessage"> | Date | string
 }
@@ -257,6 +269,7 @@ export type ChatMessageCreateInput = {
   tenantId: string
   senderRole: string
   senderId: string
+  senderName?: string | null
   text: string
   createdAt?: Date | string
   session: Prisma.ChatSessionCreateNestedOneWithoutMessagesInput
@@ -268,6 +281,7 @@ export type ChatMessageUncheckedCreateInput = {
   sessionId: string
   senderRole: string
   senderId: string
+  senderName?: string | null
   text: string
   createdAt?: Date | string
 }
@@ -277,6 +291,7 @@ export type ChatMessageUpdateInput = {
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   session?: Prisma.ChatSessionUpdateOneRequiredWithoutMessagesNestedInput
@@ -288,6 +303,7 @@ export type ChatMessageUncheckedUpdateInput = {
   sessionId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -298,6 +314,7 @@ export type ChatMessageCreateManyInput = {
   sessionId: string
   senderRole: string
   senderId: string
+  senderName?: string | null
   text: string
   createdAt?: Date | string
 }
@@ -307,6 +324,7 @@ export type ChatMessageUpdateManyMutationInput = {
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -317,6 +335,7 @@ export type ChatMessageUncheckedUpdateManyInput = {
   sessionId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -337,6 +356,7 @@ export type ChatMessageCountOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   senderRole?: Prisma.SortOrder
   senderId?: Prisma.SortOrder
+  senderName?: Prisma.SortOrder
   text?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -347,6 +367,7 @@ export type ChatMessageMaxOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   senderRole?: Prisma.SortOrder
   senderId?: Prisma.SortOrder
+  senderName?: Prisma.SortOrder
   text?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -357,6 +378,7 @@ export type ChatMessageMinOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   senderRole?: Prisma.SortOrder
   senderId?: Prisma.SortOrder
+  senderName?: Prisma.SortOrder
   text?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -408,6 +430,7 @@ export type ChatMessageCreateWithoutSessionInput = {
   tenantId: string
   senderRole: string
   senderId: string
+  senderName?: string | null
   text: string
   createdAt?: Date | string
 }
@@ -417,6 +440,7 @@ export type ChatMessageUncheckedCreateWithoutSessionInput = {
   tenantId: string
   senderRole: string
   senderId: string
+  senderName?: string | null
   text: string
   createdAt?: Date | string
 }
@@ -456,6 +480,7 @@ export type ChatMessageScalarWhereInput = {
   sessionId?: Prisma.StringFilter<"ChatMessage"> | string
   senderRole?: Prisma.StringFilter<"ChatMessage"> | string
   senderId?: Prisma.StringFilter<"ChatMessage"> | string
+  senderName?: Prisma.StringNullableFilter<"ChatMessage"> | string | null
   text?: Prisma.StringFilter<"ChatMessage"> | string
   createdAt?: Prisma.DateTimeFilter<"ChatMessage"> | Date | string
 }
@@ -465,6 +490,7 @@ export type ChatMessageCreateManySessionInput = {
   tenantId: string
   senderRole: string
   senderId: string
+  senderName?: string | null
   text: string
   createdAt?: Date | string
 }
@@ -474,6 +500,7 @@ export type ChatMessageUpdateWithoutSessionInput = {
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -483,6 +510,7 @@ export type ChatMessageUncheckedUpdateWithoutSessionInput = {
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -492,6 +520,7 @@ export type ChatMessageUncheckedUpdateManyWithoutSessionInput = {
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   senderRole?: Prisma.StringFieldUpdateOperationsInput | string
   senderId?: Prisma.StringFieldUpdateOperationsInput | string
+  senderName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   text?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -504,6 +533,7 @@ export type ChatMessageSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   sessionId?: boolean
   senderRole?: boolean
   senderId?: boolean
+  senderName?: boolean
   text?: boolean
   createdAt?: boolean
   session?: boolean | Prisma.ChatSessionDefaultArgs<ExtArgs>
@@ -515,6 +545,7 @@ export type ChatMessageSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   sessionId?: boolean
   senderRole?: boolean
   senderId?: boolean
+  senderName?: boolean
   text?: boolean
   createdAt?: boolean
   session?: boolean | Prisma.ChatSessionDefaultArgs<ExtArgs>
@@ -526,6 +557,7 @@ export type ChatMessageSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   sessionId?: boolean
   senderRole?: boolean
   senderId?: boolean
+  senderName?: boolean
   text?: boolean
   createdAt?: boolean
   session?: boolean | Prisma.ChatSessionDefaultArgs<ExtArgs>
@@ -537,11 +569,12 @@ export type ChatMessageSelectScalar = {
   sessionId?: boolean
   senderRole?: boolean
   senderId?: boolean
+  senderName?: boolean
   text?: boolean
   createdAt?: boolean
 }
 
-export type ChatMessageOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "sessionId" | "senderRole" | "senderId" | "text" | "createdAt", ExtArgs["result"]["chatMessage"]>
+export type ChatMessageOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "sessionId" | "senderRole" | "senderId" | "senderName" | "text" | "createdAt", ExtArgs["result"]["chatMessage"]>
 export type ChatMessageInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   session?: boolean | Prisma.ChatSessionDefaultArgs<ExtArgs>
 }
@@ -566,6 +599,10 @@ export type $ChatMessagePayload<ExtArgs extends runtime.Types.Extensions.Interna
      */
     senderRole: string
     senderId: string
+    /**
+     * The sender's display name when the message was written (the token's name claim), so a transcript names an agent who has since gone.
+     */
+    senderName: string | null
     text: string
     createdAt: Date
   }, ExtArgs["result"]["chatMessage"]>
@@ -997,6 +1034,7 @@ export interface ChatMessageFieldRefs {
   readonly sessionId: Prisma.FieldRef<"ChatMessage", 'String'>
   readonly senderRole: Prisma.FieldRef<"ChatMessage", 'String'>
   readonly senderId: Prisma.FieldRef<"ChatMessage", 'String'>
+  readonly senderName: Prisma.FieldRef<"ChatMessage", 'String'>
   readonly text: Prisma.FieldRef<"ChatMessage", 'String'>
   readonly createdAt: Prisma.FieldRef<"ChatMessage", 'DateTime'>
 }
