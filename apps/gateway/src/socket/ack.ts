@@ -12,11 +12,14 @@ export function replyTo<T extends object>(ack: unknown): Reply<T> {
   return typeof ack === "function" ? (ack as Reply<T>) : () => undefined;
 }
 
-/** Runs a handler, turning a thrown error into an `internal` ack and a log line. */
-export function guarded<T extends object>(logger: Logger, event: string, ack: unknown, run: (reply: Reply<T>) => Promise<void>): void {
+/**
+ * Runs a handler, turning a thrown error into an `internal` ack and a log line. `logger`
+ * may be a function that makes it: shared handlers make a socket's logger only to log.
+ */
+export function guarded<T extends object>(logger: Logger | (() => Logger), event: string, ack: unknown, run: (reply: Reply<T>) => Promise<void>): void {
   const reply = replyTo<T>(ack);
   run(reply).catch((error: unknown) => {
-    logger.error({ err: error, event }, "handler failed");
+    (typeof logger === "function" ? logger() : logger).error({ err: error, event }, "handler failed");
     reply(err("internal", "internal error"));
   });
 }
