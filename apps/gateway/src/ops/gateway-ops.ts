@@ -26,7 +26,7 @@ import { OPERATOR_TENANT } from "../manage/actor";
 import { localStatus, OPS_NAMESPACE, requestNodeStatuses, scopeStatus, summarizeStatus, type ClusterStatus } from "./cluster-status";
 import { createNodeRegistry, type KnownNode, type NodeRegistry } from "./node-registry";
 import { refusalCode } from "./refusal-code";
-import { watchSlowConsumer } from "./slow-consumer";
+import { createSlowConsumerWatch } from "./slow-consumer";
 
 export interface GatewayOpsDeps {
   config: Readonly<Config>;
@@ -127,6 +127,18 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
   const routers = [opsRouter];
   if (config.admin !== undefined) routers.push(adminStaticRouter());
 
+  // One watch for every socket of this node (ops/slow-consumer.ts).
+  const slowConsumers = createSlowConsumerWatch({
+    maxBufferedBytes: config.maxBufferedBytes,
+    onSlow: (socket, buffered) => {
+      metrics.slowConsumers.inc();
+      logger.warn(
+        { socket: socket.id, tenant: socket.data.principal?.tenant, sub: socket.data.principal?.sub, bufferedBytes: buffered, maxBufferedBytes: config.maxBufferedBytes },
+        "slow consumer disconnected",
+      );
+    },
+  });
+
   return {
     metrics,
     delivery,
@@ -144,16 +156,7 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
       attached.on("connection", (socket) => {
         // `issued` is when Socket.IO created the socket, before the middlewares (auth, origin, quotas) ran.
         metrics.handshakeDuration.observe(Math.max(0, Date.now() - socket.handshake.issued) / 1000);
-        watchSlowConsumer(socket, {
-          maxBufferedBytes: config.maxBufferedBytes,
-          onSlow: (buffered) => {
-            metrics.slowConsumers.inc();
-            logger.warn(
-              { socket: socket.id, tenant: socket.data.principal?.tenant, sub: socket.data.principal?.sub, bufferedBytes: buffered, maxBufferedBytes: config.maxBufferedBytes },
-              "slow consumer disconnected",
-            );
-          },
-        });
+        slowConsumers.watch(socket);
       });
       guardFetchSockets(attached, { onTimeout: () => metrics.adapterTimeouts.inc({ op: "fetchSockets" }), logger });
       if (config.admin !== undefined) {
@@ -168,6 +171,7 @@ export function createGatewayOps(deps: GatewayOpsDeps): GatewayOps {
       registry?.start();
     },
     async close() {
+      slowConsumers.close();
       adminUi?.close();
       await registry?.stop();
     },

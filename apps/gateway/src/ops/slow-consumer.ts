@@ -3,8 +3,7 @@
  * bound. What waits to be sent to one connection sits in two places:
  * - Engine.IO's `writeBuffer` (packets queued while the transport is not writable: a
  *   WebSocket whose previous write has not been flushed, or a polling client that has no
- *   GET pending) — counted here as packets are queued (`packetCreate`) and reset when the
- *   buffer is handed to the transport (`flush`);
+ *   GET pending), summed when checked;
  * - for WebSocket, the `ws` socket's own buffer (`bufferedAmount`: the sender queue plus
  *   the TCP socket's unflushed bytes).
  * The sum is compared with the cap once per event-loop turn in which packets were queued
@@ -17,7 +16,9 @@
  * for ws's 30 s close timeout). A client that comes back resumes with `since` as after any
  * disconnect.
  *
- * Cost: one listener per connection, O(1) per packet and one check per busy turn.
+ * Cost: one small listener (`packetCreate`) per connection and no other per-connection
+ * state; O(1) per packet; one setImmediate per busy turn for the whole gateway, and a check
+ * O(queued packets) for each connection that queued something in it.
  */
 import type { GatewaySocket } from "../socket/socket-types";
 
@@ -25,7 +26,7 @@ export const SLOW_CONSUMER_REASON = "slow consumer";
 
 export interface SlowConsumerOptions {
   maxBufferedBytes: number;
-  onSlow(bufferedBytes: number): void;
+  onSlow(socket: GatewaySocket, bufferedBytes: number): void;
 }
 
 interface WsLike {
@@ -52,35 +53,57 @@ export function bufferedBytes(queued: number, transport: { name: string }): numb
   return queued + (rawWebSocket(transport)?.bufferedAmount ?? 0);
 }
 
-export function watchSlowConsumer(socket: GatewaySocket, options: SlowConsumerOptions): void {
-  const conn = socket.conn;
-  let queued = 0;
-  let cut = false;
-  let pending: NodeJS.Immediate | undefined;
-  const check = (): void => {
-    pending = undefined;
-    if (cut || conn.readyState !== "open") return;
-    const buffered = bufferedBytes(queued, conn.transport);
+export interface SlowConsumerWatch {
+  /** Watches one socket's connection until it closes. */
+  watch(socket: GatewaySocket): void;
+  /** Drops the pending check (the gateway is closing). */
+  close(): void;
+}
+
+/** What Engine.IO holds in `writeBuffer` (a private field of its Socket, stable since 1.x). */
+function queuedBytes(conn: GatewaySocket["conn"]): number {
+  const queued = (conn as unknown as { writeBuffer?: ReadonlyArray<{ data?: unknown }> }).writeBuffer ?? [];
+  let bytes = 0;
+  for (const packet of queued) bytes += packetBytes(packet.data);
+  return bytes;
+}
+
+/**
+ * One watch for every connection of a gateway: the sockets that queued packets in this turn
+ * wait in one set, checked together by one setImmediate.
+ */
+export function createSlowConsumerWatch(options: SlowConsumerOptions): SlowConsumerWatch {
+  const pending = new Set<GatewaySocket>();
+  let scheduled: NodeJS.Immediate | undefined;
+
+  const check = (socket: GatewaySocket): void => {
+    const conn = socket.conn;
+    if (conn.readyState !== "open") return;
+    const buffered = bufferedBytes(queuedBytes(conn), conn.transport);
     if (buffered <= options.maxBufferedBytes) return;
-    cut = true;
-    options.onSlow(buffered);
+    options.onSlow(socket, buffered);
     disconnectSlow(socket, options.maxBufferedBytes);
   };
-  const onPacket = (packet: { data?: unknown }): void => {
-    if (cut) return;
-    queued += packetBytes(packet.data);
-    pending ??= setImmediate(check);
+  const checkPending = (): void => {
+    scheduled = undefined;
+    const sockets = [...pending];
+    pending.clear();
+    for (const socket of sockets) check(socket);
   };
-  const onFlush = (): void => {
-    queued = 0;
+
+  return {
+    watch(socket) {
+      socket.conn.on("packetCreate", () => {
+        pending.add(socket);
+        scheduled ??= setImmediate(checkPending);
+      });
+    },
+    close() {
+      if (scheduled !== undefined) clearImmediate(scheduled);
+      scheduled = undefined;
+      pending.clear();
+    },
   };
-  conn.on("packetCreate", onPacket);
-  conn.on("flush", onFlush);
-  conn.once("close", () => {
-    if (pending !== undefined) clearImmediate(pending);
-    conn.off("packetCreate", onPacket);
-    conn.off("flush", onFlush);
-  });
 }
 
 function disconnectSlow(socket: GatewaySocket, maxBufferedBytes: number): void {
