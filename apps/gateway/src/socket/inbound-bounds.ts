@@ -99,15 +99,16 @@ function refusalIn(packet: readonly unknown[]): Refusal | undefined {
 
 /**
  * The socket's first middleware: answers a refused event's ack with its error and stops it.
- * `onRefused` gets the refusal and how many this socket has had (log the first loudly).
+ * `onRefused` gets the refusal, how many this socket has had (log the first loudly) and the
+ * socket, so that one function can serve every socket.
  */
-export function refuseOversizedEvents(socket: GatewaySocket, onRefused: (refusal: Refusal, count: number) => void): void {
+export function refuseOversizedEvents(socket: GatewaySocket, onRefused: (refusal: Refusal, count: number, socket: GatewaySocket) => void): void {
   let count = 0;
   socket.use((packet, next) => {
     const refusal = refusalIn(packet);
     if (refusal === undefined) return next();
     count++;
-    onRefused(refusal, count);
+    onRefused(refusal, count, socket);
     const ack: unknown = packet[packet.length - 1];
     if (typeof ack === "function") (ack as (result: unknown) => void)(err(refusal.code, `${refusal.event ?? "event"}: ${refusal.message}`));
   });

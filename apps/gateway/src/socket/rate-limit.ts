@@ -58,54 +58,59 @@ export function createEventLimits(options: EventLimitOptions): EventLimits {
     return limiter;
   };
 
+  /** Sockets limited at least once: their strikes and the end (ms) of the window last limited in. */
+  const struck = new WeakMap<GatewaySocket, { strikes: number; limitedUntil: number }>();
+
+  const strike = (socket: GatewaySocket, hooks: RateLimitHooks, msBeforeNext: number): void => {
+    const t = now();
+    let record = struck.get(socket);
+    if (record === undefined) struck.set(socket, (record = { strikes: 0, limitedUntil: 0 }));
+    if (t < record.limitedUntil) return; // this window is already counted
+    if (t - record.limitedUntil > options.windowSeconds * 1000) record.strikes = 0; // a clean window in between
+    record.limitedUntil = t + msBeforeNext;
+    record.strikes += 1;
+    const ts = new Date(t).toISOString();
+    if (record.strikes <= options.warnings) {
+      socket.emit("system", { type: "rate_limited", message: `too many events; slow down (warning ${record.strikes} of ${options.warnings})`, ts });
+      return;
+    }
+    socket.emit("system", { type: "disconnect", reason: "rate_limited", message: "disconnected: kept exceeding the event rate after warnings", ts });
+    hooks.onDisconnected?.(socket);
+    socket.disconnect(true);
+  };
+
+  const refuse = (socket: GatewaySocket, hooks: RateLimitHooks, packet: unknown[], scope: LimitScope): void => {
+    hooks.onLimited(socket, String(packet[0]), scope);
+    const ack = packet[packet.length - 1];
+    if (typeof ack === "function") ack(err("rate_limited", scope === "socket" ? "too many events, slow down" : "your organisation sends too many events, retry shortly"));
+  };
+
+  const check = (socket: GatewaySocket, hooks: RateLimitHooks, packet: unknown[], next: (err?: Error) => void): void => {
+    // Already over its limit in this window: refused at once, without counting (a flood costs little).
+    if (now() < (struck.get(socket)?.limitedUntil ?? 0)) return refuse(socket, hooks, packet, "socket");
+    const tenant = socket.data.principal.tenant;
+    void (async () => {
+      const quota = await options.limits.of(tenant);
+      try {
+        await socketLimiter(quota.socketEvents).consume(socket.id);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) strike(socket, hooks, rejection.msBeforeNext);
+        return refuse(socket, hooks, packet, "socket");
+      }
+      try {
+        await tenantLimiter(quota.eventsPerSecond).consume(tenant);
+      } catch {
+        // Over the tenant's limit, or (no insurance answer) a limiter failure: refused either way.
+        return refuse(socket, hooks, packet, "tenant");
+      }
+      next();
+    })();
+  };
+
   return {
+    // Per socket: one small middleware closure; its strikes exist only once it was limited.
     apply(socket, hooks) {
-      const tenant = socket.data.principal.tenant;
-      let strikes = 0;
-      /** End (ms) of the window in which the socket was last limited. */
-      let limitedUntil = 0;
-
-      const strike = (msBeforeNext: number) => {
-        const t = now();
-        if (t < limitedUntil) return; // this window is already counted
-        if (t - limitedUntil > options.windowSeconds * 1000) strikes = 0; // a clean window in between
-        limitedUntil = t + msBeforeNext;
-        strikes += 1;
-        const ts = new Date(t).toISOString();
-        if (strikes <= options.warnings) {
-          socket.emit("system", { type: "rate_limited", message: `too many events; slow down (warning ${strikes} of ${options.warnings})`, ts });
-          return;
-        }
-        socket.emit("system", { type: "disconnect", reason: "rate_limited", message: "disconnected: kept exceeding the event rate after warnings", ts });
-        hooks.onDisconnected?.(socket);
-        socket.disconnect(true);
-      };
-
-      socket.use((packet, next) => {
-        const refuse = (scope: LimitScope) => {
-          hooks.onLimited(socket, String(packet[0]), scope);
-          const ack = packet[packet.length - 1];
-          if (typeof ack === "function") ack(err("rate_limited", scope === "socket" ? "too many events, slow down" : "your organisation sends too many events, retry shortly"));
-        };
-        // Already over its limit in this window: refused at once, without counting (a flood costs little).
-        if (now() < limitedUntil) return refuse("socket");
-        void (async () => {
-          const quota = await options.limits.of(tenant);
-          try {
-            await socketLimiter(quota.socketEvents).consume(socket.id);
-          } catch (rejection) {
-            if (rejection instanceof RateLimiterRes) strike(rejection.msBeforeNext);
-            return refuse("socket");
-          }
-          try {
-            await tenantLimiter(quota.eventsPerSecond).consume(tenant);
-          } catch {
-            // Over the tenant's limit, or (no insurance answer) a limiter failure: refused either way.
-            return refuse("tenant");
-          }
-          next();
-        })();
-      });
+      socket.use((packet, next) => check(socket, hooks, packet, next));
     },
   };
 }
