@@ -37,6 +37,7 @@ import { probeDependencies, resyncOnRecovery, type GatewayRedis } from "./ops/de
 import { createConnectionLimit } from "./socket/connection-limit";
 import { registerPublish } from "./socket/publish";
 import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
+import { socketLogger } from "./socket/socket-logger";
 import { createQuotas } from "./limits/quotas";
 import { withTenantBulkhead } from "./limits/tenant-bulkhead";
 import { createPresenceFeature } from "./presence/presence-feature";
@@ -91,7 +92,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const logger = deps.logger;
   if (config.redis !== undefined && deps.redis === undefined) throw new Error("config.redis is set but no Redis clients were given");
 
-  const access = createAccessControl({ config, logger, redis: deps.redis?.cmd });
+  // A socket's child logger is made the first time it logs, not per connection.
+  const logOf = socketLogger(logger);
+  const access = createAccessControl({ config, logger, redis: deps.redis?.cmd, logOf });
   const { authenticator } = access;
   let draining = false;
   // Bounded (ops/dependencies.ts): /readyz answers 503 within 2 s naming what is unreachable.
@@ -196,7 +199,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       },
       onDisconnected: () => log.info("disconnected: kept exceeding the event rate after warnings"),
     });
-    access.onConnection(socket, log);
+    access.onConnection(socket);
     registerSubscriptions(socket, store, log, (count) => ops.delivery.onReplayed(principal.tenant, count), presence.tracker);
     presence.onConnection(socket, log);
     registerPublish(socket, publish, log);

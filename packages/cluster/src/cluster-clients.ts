@@ -4,6 +4,7 @@
  * subscriber connection per primary (`shardedSubscribers: true`, ioredis ≥ 5.9), so each
  * SSUBSCRIBE reaches the shard that carries the channel. The per-role options are those of
  * one Redis (redis-clients.ts), passed to every node connection through `redisOptions`,
+ * except the offline queue and auto-pipelining, which a Cluster applies at its own level,
  * and the command timeout is armed at the Cluster level too (handled-clients.ts).
  *
  * What ioredis 5.11 does when one primary goes away (observed against a real cluster):
@@ -33,12 +34,15 @@ export interface ClusterClients {
 
 export function createClusterClients(nodes: ReadonlyArray<{ host: string; port: number }>, commandTimeoutMs: number): ClusterClients {
   const make = (role: RedisRole): Cluster => {
-    const { enableOfflineQueue, ...redisOptions } = roleOptions(role, commandTimeoutMs);
+    const { enableOfflineQueue, enableAutoPipelining, ...redisOptions } = roleOptions(role, commandTimeoutMs);
     return new HandledCluster(
       nodes.map((node) => ({ host: node.host, port: node.port })),
       {
         redisOptions,
         enableOfflineQueue: enableOfflineQueue ?? true,
+        // A Cluster's commands are pipelined by the Cluster (one pipeline per group of slot
+        // owners), never by its node connections: the option only counts at this level.
+        enableAutoPipelining: enableAutoPipelining ?? false,
         shardedSubscribers: role === "sub",
         // Documented as 5000 by default, but ioredis 5.11 leaves it unset: without it a
         // node dropped from the pool (its primary restarted) comes back only when some

@@ -18,6 +18,9 @@
  * - `cmd`: counters, rate limits, the node registry, readiness. `enableOfflineQueue:
  *   false`: commands fail at once while disconnected, and at the timeout while Redis
  *   does not answer, so rate-limiter-flexible can fall back to its insurance limiter.
+ *   Auto-pipelined like `pub` (client-options.ts): the commands of concurrent handshakes
+ *   share socket writes; a command queued behind a pipeline in flight waits at most two
+ *   command timeouts.
  *
  * `health` (redis-health.ts) probes the three and logs the outage and the recovery once
  * each; the per-connection errors are logged at debug level only. `flush()` resolves once

@@ -1,31 +1,38 @@
 /**
  * Authorization over time, wired for one gateway: the revocation list (Redis when
  * clustered, memory on one node), the authenticator that consults it, the revoker, the
- * revocation routes, and per socket the expiry timer, `auth:refresh` and the auth rooms.
+ * revocation routes, and per socket the expiry (one timer for all), `auth:refresh` and the auth rooms.
  * `attach(io)` once the Socket.IO server exists; `onConnection(socket)` for each socket.
  */
 import type { Config } from "@roomcast/config";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Router } from "express";
+import { socketLogger, type SocketLogger } from "../socket/socket-logger";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { createAuthenticator, type Authenticator } from "./authenticator";
 import { createRevoker, type Revoker } from "./revoke";
 import { revokeRouter } from "./revoke.routes";
 import { createMemoryRevocations, createRedisRevocations } from "./revocations";
-import { attachSocketAuth } from "./socket-auth";
+import { createSocketAuth } from "./socket-auth";
 
 export interface AccessControl {
   authenticator: Authenticator;
   revoker: Revoker;
   router: Router;
   attach(io: GatewayServer): void;
-  onConnection(socket: GatewaySocket, log: Logger, hooks?: { onExpired?: () => void }): void;
-  /** Stops the revoker's pending (grace) disconnects. */
+  onConnection(socket: GatewaySocket): void;
+  /** Stops the revoker's pending (grace) disconnects and the expiry timer. */
   close(): void;
 }
 
-export function createAccessControl(deps: { config: Readonly<Config>; logger: Logger; redis?: Redis | Cluster | undefined }): AccessControl {
+export function createAccessControl(deps: {
+  config: Readonly<Config>;
+  logger: Logger;
+  redis?: Redis | Cluster | undefined;
+  /** Sockets' child loggers (socket/socket-logger.ts); made from `logger` if omitted. */
+  logOf?: SocketLogger | undefined;
+}): AccessControl {
   const { config, logger } = deps;
   const ttlSeconds = config.revocationTtlSeconds;
   const list =
@@ -33,6 +40,7 @@ export function createAccessControl(deps: { config: Readonly<Config>; logger: Lo
       ? createMemoryRevocations({ ttlSeconds })
       : createRedisRevocations({ ttlSeconds, redis: deps.redis as Redis, prefix: config.redisPrefix, logger });
   const authenticator = createAuthenticator(config.jwt, list);
+  const socketAuth = createSocketAuth({ authenticator, logOf: deps.logOf ?? socketLogger(logger) });
   let server: GatewayServer | undefined;
   const revoker = createRevoker({
     list,
@@ -51,9 +59,10 @@ export function createAccessControl(deps: { config: Readonly<Config>; logger: Lo
       server = io;
       revoker.attach(io);
     },
-    onConnection(socket, log, hooks) {
-      attachSocketAuth(socket, { authenticator, logger: log, onExpired: hooks?.onExpired });
+    onConnection: (socket) => socketAuth.attach(socket),
+    close() {
+      revoker.close();
+      socketAuth.close();
     },
-    close: () => revoker.close(),
   };
 }

@@ -85,14 +85,14 @@ describe("createExpirySweep", () => {
         if (entry === "bad") throw new Error("boom");
         due.push(entry);
       },
-      onError: (error) => errors.push(error),
+      onError: (error, entry) => errors.push([entry, (error as Error).message]),
     });
     const t = nowSeconds();
     sweep.add("bad", t + 1);
     sweep.add("good", t + 1);
     jest.advanceTimersByTime(1000);
     expect(due).toEqual(["good"]);
-    expect(errors).toHaveLength(1);
+    expect(errors).toEqual([["bad", "boom"]]);
   });
 
   it("close() stops the timer and forgets every entry", () => {

@@ -26,8 +26,8 @@ export interface ExpirySweep<T> {
 export interface ExpirySweepOptions<T> {
   onDue(entry: T): void;
   now?: () => number;
-  /** Errors thrown by `onDue` (the sweep goes on with the next entry). */
-  onError?(error: unknown): void;
+  /** An error thrown by `onDue` for `entry` (the sweep goes on with the next entry). */
+  onError?(error: unknown, entry: T): void;
 }
 
 export function createExpirySweep<T>(options: ExpirySweepOptions<T>): ExpirySweep<T> {
@@ -58,7 +58,7 @@ export function createExpirySweep<T>(options: ExpirySweepOptions<T>): ExpirySwee
         try {
           options.onDue(entry);
         } catch (error) {
-          options.onError?.(error);
+          options.onError?.(error, entry);
         }
       }
     }

@@ -7,50 +7,62 @@
  *   claims, revocation); it must be for the same tenant, subject, role and chat session
  *   (`forbidden` otherwise), and then replaces the socket's grant and expiry. A refused
  *   refresh changes nothing: the socket keeps running until its current token's `exp`.
- * The timer is this socket's and is cleared when it disconnects.
+ * Memory per socket is kept small: the expiries of all sockets share one timer (an
+ * expiry-sweep.ts entry, moved on refresh, removed at disconnect), and the `auth:refresh`
+ * and `disconnect` listeners are one function each for every socket (Node calls a listener
+ * with the emitter, the socket, as `this`). `close()` stops the timer.
  */
-import { err, refreshSchema, type Principal, type RefreshOk, type TokenGrant } from "@roomcast/protocol";
-import type { Logger } from "pino";
+import { err, refreshSchema, type Principal, type RefreshOk } from "@roomcast/protocol";
 import { guarded } from "../socket/ack";
+import type { SocketLogger } from "../socket/socket-logger";
 import type { GatewaySocket } from "../socket/socket-types";
 import { describeIssues } from "../validation/describe-issues";
 import { authRoomsOf } from "./auth-rooms";
 import type { Authenticator } from "./authenticator";
-
-/** setTimeout's longest delay; a later expiry is reached in steps. */
-const MAX_TIMER_MS = 2_147_483_647;
+import { createExpirySweep } from "./expiry-sweep";
 
 export interface SocketAuthDeps {
   authenticator: Authenticator;
-  logger: Logger;
+  logOf: SocketLogger;
   now?: () => number;
-  onExpired?: () => void;
+  onExpired?: (socket: GatewaySocket) => void;
+}
+
+export interface SocketAuth {
+  /** Joins the socket's auth rooms, watches its expiry and handles its `auth:refresh`. */
+  attach(socket: GatewaySocket): void;
+  /** Sockets whose expiry is watched (tests). */
+  watched(): number;
+  close(): void;
 }
 
 const sameIdentity = (a: Principal, b: Principal) => a.tenant === b.tenant && a.sub === b.sub && a.role === b.role && a.session === b.session;
 
-export function attachSocketAuth(socket: GatewaySocket, deps: SocketAuthDeps): void {
+export function createSocketAuth(deps: SocketAuthDeps): SocketAuth {
   const now = deps.now ?? Date.now;
-  let timer: NodeJS.Timeout | undefined;
 
-  const arm = (grant: TokenGrant) => {
-    clearTimeout(timer);
-    const wait = grant.exp * 1000 - now();
-    timer = setTimeout(() => {
-      if (socket.data.grant.exp * 1000 > now()) return arm(socket.data.grant);
-      deps.onExpired?.();
-      deps.logger.debug("token expired; disconnecting");
-      socket.emit("system", { type: "token_expired", message: "your token expired; reconnect with a new one", ts: new Date(now()).toISOString() });
-      socket.disconnect(true);
-    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
-  };
+  function expire(socket: GatewaySocket): void {
+    if (!socket.connected) return;
+    const { exp } = socket.data.grant;
+    if (exp * 1000 > now()) return sweep.add(socket, exp);
+    deps.onExpired?.(socket);
+    deps.logOf(socket).debug("token expired; disconnecting");
+    socket.emit("system", { type: "token_expired", message: "your token expired; reconnect with a new one", ts: new Date(now()).toISOString() });
+    socket.disconnect(true);
+  }
 
-  void socket.join(authRoomsOf(socket.data.principal, socket.data.grant));
-  arm(socket.data.grant);
-  socket.on("disconnect", () => clearTimeout(timer));
+  const sweep = createExpirySweep<GatewaySocket>({
+    now,
+    onDue: expire,
+    onError: (error, socket) => deps.logOf(socket).error({ err: error }, "token expiry failed"),
+  });
 
-  socket.on("auth:refresh", (payload, ack) =>
-    guarded<RefreshOk>(deps.logger, "auth:refresh", ack, async (reply) => {
+  function onDisconnect(this: GatewaySocket): void {
+    sweep.remove(this, this.data.grant.exp);
+  }
+
+  function refresh(socket: GatewaySocket, payload: unknown, ack: unknown): void {
+    guarded<RefreshOk>(() => deps.logOf(socket), "auth:refresh", ack, async (reply) => {
       const parsed = refreshSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
       const outcome = await deps.authenticator.authenticate({ headers: {}, socketToken: parsed.data.token });
@@ -59,13 +71,32 @@ export function attachSocketAuth(socket: GatewaySocket, deps: SocketAuthDeps): v
         return reply(err("forbidden", "a refreshed token must be for the same tenant, subject, role and session"));
       }
       if (!socket.connected) return reply(err("unauthorized", "the socket is closed"));
-      const previous = authRoomsOf(socket.data.principal, socket.data.grant);
+      const previous = socket.data.grant;
+      const previousRooms = authRoomsOf(socket.data.principal, previous);
       const next = authRoomsOf(outcome.principal, outcome.grant);
+      // Grant and expiry entry move together, before any await: a disconnect in between
+      // removes the entry under the grant it finds.
       socket.data.grant = outcome.grant;
+      sweep.remove(socket, previous.exp);
+      sweep.add(socket, outcome.grant.exp);
       await socket.join(next);
-      for (const room of previous) if (!next.includes(room)) await socket.leave(room);
-      arm(outcome.grant);
+      for (const room of previousRooms) if (!next.includes(room)) await socket.leave(room);
       reply({ ok: true, exp: outcome.grant.exp });
-    }),
-  );
+    });
+  }
+
+  function onRefresh(this: GatewaySocket, payload: unknown, ack: unknown): void {
+    refresh(this, payload, ack);
+  }
+
+  return {
+    attach(socket) {
+      void socket.join(authRoomsOf(socket.data.principal, socket.data.grant));
+      sweep.add(socket, socket.data.grant.exp);
+      socket.on("disconnect", onDisconnect);
+      socket.on("auth:refresh", onRefresh);
+    },
+    watched: () => sweep.size(),
+    close: () => sweep.close(),
+  };
 }
