@@ -35,8 +35,9 @@ import { handshakeMiddleware } from "./socket/handshake";
 import { createGatewayOps } from "./ops/gateway-ops";
 import { probeDependencies, resyncOnRecovery, type GatewayRedis } from "./ops/dependencies";
 import { createConnectionLimit } from "./socket/connection-limit";
-import { registerPublish } from "./socket/publish";
-import { boundedParser, refuseOversizedEvents } from "./socket/inbound-bounds";
+import { publishHandler } from "./socket/publish";
+import { boundedParser, refuseOversizedEvents, type Refusal } from "./socket/inbound-bounds";
+import type { RateLimitHooks } from "./socket/rate-limit";
 import { socketLogger } from "./socket/socket-logger";
 import { createQuotas } from "./limits/quotas";
 import { withTenantBulkhead } from "./limits/tenant-bulkhead";
@@ -44,7 +45,7 @@ import { createPresenceFeature } from "./presence/presence-feature";
 import type { PresenceTracker } from "./presence/presence-tracker";
 import { createPublishUseCase } from "./publish/publish-use-case";
 import type { GatewayServer, GatewaySocket } from "./socket/socket-types";
-import { registerSubscriptions } from "./socket/subscriptions";
+import { subscriptionHandlers } from "./socket/subscriptions";
 import type { StreamStore } from "./stream-store";
 
 export interface GatewayDeps {
@@ -181,30 +182,48 @@ export function createGateway(deps: GatewayDeps): Gateway {
   ops.attach(io);
   access.attach(io);
   // Presence and typing: ephemeral, through the adapter and Redis, never the outbox.
-  const presence = createPresenceFeature({ io, config, logger, redis: deps.redis?.cmd });
+  const presence = createPresenceFeature({ io, config, logger, redis: deps.redis?.cmd, logOf });
   later.presence = presence.tracker;
 
+  // Every listener and hook below is made once and shared by all sockets (a listener gets
+  // its socket as `this`): an idle connection holds as little as possible of its own
+  // (docs/benchmarks.md, "Memory per idle connection").
+  const debug = () => logger.isLevelEnabled("debug");
+  const subscriptions = subscriptionHandlers({
+    store,
+    logOf,
+    onReplayed: (socket, count) => ops.delivery.onReplayed(socket.data.principal.tenant, count),
+    presence: presence.tracker,
+  });
+  const publishing = publishHandler(publish, logOf);
+  const onOversized = (refusal: Refusal, count: number, socket: GatewaySocket) => {
+    if (count === 1) logOf(socket).warn({ event: refusal.event, exceeded: refusal.exceeded }, "event over the inbound bounds refused");
+    else if (debug()) logOf(socket).debug({ event: refusal.event, exceeded: refusal.exceeded, count }, "event over the inbound bounds refused");
+  };
+  const limitHooks: RateLimitHooks = {
+    onLimited: (socket, event, scope) => {
+      ops.metrics.rateLimited.inc({ event });
+      if (debug()) logOf(socket).debug({ event, scope }, "rate limited");
+    },
+    onDisconnected: (socket) => logOf(socket).info("disconnected: kept exceeding the event rate after warnings"),
+  };
+  function onSocketError(this: GatewaySocket, error: Error): void {
+    if (debug()) logOf(this).debug({ err: error.message }, "socket error");
+  }
+  function onDisconnect(this: GatewaySocket, reason: string): void {
+    if (debug()) logOf(this).debug({ reason }, "disconnected");
+  }
+
   io.on("connection", (socket) => {
-    const { principal } = socket.data;
-    const log = logger.child({ socket: socket.id, tenant: principal.tenant, sub: principal.sub, role: principal.role });
-    void socket.join(systemRoom(principal.tenant));
-    refuseOversizedEvents(socket, (refusal, count) => {
-      if (count === 1) log.warn({ event: refusal.event, exceeded: refusal.exceeded }, "event over the inbound bounds refused");
-      else log.debug({ event: refusal.event, exceeded: refusal.exceeded, count }, "event over the inbound bounds refused");
-    });
-    quotas.onConnection(socket, {
-      onLimited: (_s, event, scope) => {
-        ops.metrics.rateLimited.inc({ event });
-        log.debug({ event, scope }, "rate limited");
-      },
-      onDisconnected: () => log.info("disconnected: kept exceeding the event rate after warnings"),
-    });
+    void socket.join(systemRoom(socket.data.principal.tenant));
+    refuseOversizedEvents(socket, onOversized);
+    quotas.onConnection(socket, limitHooks);
     access.onConnection(socket);
-    registerSubscriptions(socket, store, log, (count) => ops.delivery.onReplayed(principal.tenant, count), presence.tracker);
-    presence.onConnection(socket, log);
-    registerPublish(socket, publish, log);
-    socket.on("error", (error) => log.debug({ err: error.message }, "socket error"));
-    socket.on("disconnect", (reason) => log.debug({ reason }, "disconnected"));
+    subscriptions.register(socket);
+    presence.onConnection(socket);
+    publishing.register(socket);
+    socket.on("error", onSocketError);
+    socket.on("disconnect", onDisconnect);
   });
 
   return {

@@ -7,15 +7,16 @@ import type { Config } from "@roomcast/config";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createLimiter } from "../limits/limiter";
+import { socketLogger, type SocketLogger } from "../socket/socket-logger";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { createMemoryPresenceStore } from "./memory-presence-store";
-import { registerPresenceHandlers, TYPING_POINTS, TYPING_WINDOW_SECONDS } from "./presence.handlers";
+import { presenceHandlers, TYPING_POINTS, TYPING_WINDOW_SECONDS } from "./presence.handlers";
 import { createPresenceTracker, PRESENCE_TIMINGS, type PresenceTimings, type PresenceTracker } from "./presence-tracker";
 import { createRedisPresenceStore } from "./redis-presence-store";
 
 export interface PresenceFeature {
   tracker: PresenceTracker;
-  onConnection(socket: GatewaySocket, logger: Logger): void;
+  onConnection(socket: GatewaySocket): void;
   close(): void;
 }
 
@@ -25,6 +26,8 @@ export interface PresenceFeatureDeps {
   logger: Logger;
   redis?: Redis | Cluster | undefined;
   timings?: Partial<PresenceTimings> | undefined;
+  /** Sockets' child loggers (socket/socket-logger.ts); made from `logger` if omitted. */
+  logOf?: SocketLogger | undefined;
 }
 
 export function createPresenceFeature(deps: PresenceFeatureDeps): PresenceFeature {
@@ -41,10 +44,11 @@ export function createPresenceFeature(deps: PresenceFeatureDeps): PresenceFeatur
     durationSeconds: TYPING_WINDOW_SECONDS,
     redis: redis === undefined ? undefined : { client: redis, prefix: config.redisPrefix },
   });
+  const handlers = presenceHandlers({ io, presence: tracker, typingLimiter, logOf: deps.logOf ?? socketLogger(deps.logger) });
   tracker.start();
   return {
     tracker,
-    onConnection: (socket, logger) => registerPresenceHandlers(socket, { io, presence: tracker, typingLimiter, logger }),
+    onConnection: (socket) => handlers.register(socket),
     close: () => tracker.close(),
   };
 }

@@ -9,11 +9,11 @@
  *   answers `rate_limited` and sends nothing. The sender's own sockets are left out.
  */
 import { err, presenceSchema, streamName, typingSchema, type PresenceOk, type TypingOk } from "@roomcast/protocol";
-import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { userAuthRoom } from "../auth/auth-rooms";
 import { authorize } from "../policy";
 import { guarded } from "../socket/ack";
+import type { SocketLogger } from "../socket/socket-logger";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { describeIssues } from "../validation/describe-issues";
 import type { PresenceTracker } from "./presence-tracker";
@@ -27,15 +27,17 @@ export interface PresenceHandlerDeps {
   presence: PresenceTracker;
   /** Keyed by `<tenant>|<user>|<stream>`. */
   typingLimiter: RateLimiterAbstract;
-  logger: Logger;
+  logOf: SocketLogger;
 }
 
-export function registerPresenceHandlers(socket: GatewaySocket, deps: PresenceHandlerDeps): void {
-  const { principal } = socket.data;
-  const { logger } = deps;
-
-  socket.on("presence", (payload, ack) =>
-    guarded<PresenceOk>(logger, "presence", ack, async (reply) => {
+/**
+ * The `presence` and `typing` listeners, made once and shared by every socket (`this` is
+ * the socket): a connection holds no closures of its own for them.
+ */
+export function presenceHandlers(deps: PresenceHandlerDeps): { register(socket: GatewaySocket): void } {
+  function presence(socket: GatewaySocket, payload: unknown, ack: unknown): void {
+    const { principal } = socket.data;
+    guarded<PresenceOk>(() => deps.logOf(socket), "presence", ack, async (reply) => {
       const parsed = presenceSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
       const decision = authorize(principal, "presence", parsed.data);
@@ -44,11 +46,12 @@ export function registerPresenceHandlers(socket: GatewaySocket, deps: PresenceHa
       const result = await deps.presence.members(stream);
       if (!result.ok) return reply(result);
       reply({ ok: true, stream, count: result.members.length, members: result.members });
-    }),
-  );
+    });
+  }
 
-  socket.on("typing", (payload, ack) =>
-    guarded<TypingOk>(logger, "typing", ack, async (reply) => {
+  function typing(socket: GatewaySocket, payload: unknown, ack: unknown): void {
+    const { principal } = socket.data;
+    guarded<TypingOk>(() => deps.logOf(socket), "typing", ack, async (reply) => {
       const parsed = typingSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
       const { channel, topic, typing } = parsed.data;
@@ -65,6 +68,20 @@ export function registerPresenceHandlers(socket: GatewaySocket, deps: PresenceHa
         .except(userAuthRoom(principal.tenant, principal.sub))
         .emit("typing", { stream, user: principal.sub, role: principal.role, ...(principal.name === undefined ? {} : { name: principal.name }), typing });
       reply({ ok: true, stream });
-    }),
-  );
+    });
+  }
+
+  function onPresence(this: GatewaySocket, payload: unknown, ack: unknown): void {
+    presence(this, payload, ack);
+  }
+  function onTyping(this: GatewaySocket, payload: unknown, ack: unknown): void {
+    typing(this, payload, ack);
+  }
+
+  return {
+    register(socket) {
+      socket.on("presence", onPresence);
+      socket.on("typing", onTyping);
+    },
+  };
 }

@@ -22,29 +22,37 @@ import {
   type SubscriptionFilter,
   type UnsubscribeOk,
 } from "@roomcast/protocol";
-import type { Logger } from "pino";
 import { authorize } from "../policy";
 import type { PresenceTracker } from "../presence/presence-tracker";
 import type { CatchUp, StreamStore } from "../stream-store";
 import { describeIssues } from "../validation/describe-issues";
 import { guarded } from "./ack";
+import type { SocketLogger } from "./socket-logger";
 import type { GatewaySocket } from "./socket-types";
 
-/**
- * `onReplayed`: after each catch-up, how many events it sent (metrics). `presence`: where a
- * subscribe with `presence: true` makes the socket visible (presence/presence-tracker.ts),
- * after the catch-up succeeded; without it such a subscribe is refused `invalid`.
- */
-export function registerSubscriptions(
-  socket: GatewaySocket,
-  store: StreamStore,
-  logger: Logger,
-  onReplayed?: (count: number) => void,
-  presence?: PresenceTracker,
-): void {
-  const { principal } = socket.data;
+export interface SubscriptionDeps {
+  store: StreamStore;
+  logOf: SocketLogger;
+  /** After each catch-up, how many events it sent (metrics). */
+  onReplayed?: (socket: GatewaySocket, count: number) => void;
+  /**
+   * Where a subscribe with `presence: true` makes the socket visible (presence/presence-tracker.ts),
+   * after the catch-up succeeded; without it such a subscribe is refused `invalid`.
+   */
+  presence?: PresenceTracker | undefined;
+}
 
-  socket.on("subscribe", (payload, ack) =>
+/**
+ * The `subscribe` and `unsubscribe` listeners, made once and shared by every socket (Node
+ * calls a listener with its emitter, the socket, as `this`): a connection holds no closures
+ * of its own for them. `register(socket)` adds them to one socket.
+ */
+export function subscriptionHandlers(deps: SubscriptionDeps): { register(socket: GatewaySocket): void } {
+  const { store, onReplayed, presence } = deps;
+
+  function subscribe(socket: GatewaySocket, payload: unknown, ack: unknown): void {
+    const { principal } = socket.data;
+    const logger = () => deps.logOf(socket);
     guarded<SubscribeOk>(logger, "subscribe", ack, async (reply) => {
       const parsed = subscribeSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
@@ -62,7 +70,7 @@ export function registerSubscriptions(
         try {
           watched = await store.isWatched(topic);
         } catch (error) {
-          logger.warn({ err: error, table: topic }, "watched-table check failed");
+          logger().warn({ err: error, table: topic }, "watched-table check failed");
           return reply(err("unavailable", "event storage is unavailable, retry later"));
         }
         if (!watched) return reply(err("not_found", `table ${topic} is not watched: no changes are published for it (docs/changes.md, watchTable)`));
@@ -80,7 +88,7 @@ export function registerSubscriptions(
       try {
         catchUp = await store.catchUp(stream, since);
       } catch (error) {
-        logger.warn({ err: error, stream }, "catch-up read failed");
+        logger().warn({ err: error, stream }, "catch-up read failed");
         if (!joined) await socket.leave(stream);
         setFilter(socket, stream, previous);
         return reply(err("unavailable", "event storage is unavailable, retry later"));
@@ -92,17 +100,18 @@ export function registerSubscriptions(
         socket.emit("event", event);
         replayed++;
       }
-      onReplayed?.(replayed);
+      onReplayed?.(socket, replayed);
       if (presence !== undefined) {
         if (parsed.data.presence === true) await presence.track(socket, stream);
         else if (presence.isTracked(socket, stream)) presence.untrack(socket, stream);
       }
       reply({ ok: true, stream, offset: catchUp.position, recovered: catchUp.recovered, replayed });
-    }),
-  );
+    });
+  }
 
-  socket.on("unsubscribe", (payload, ack) =>
-    guarded<UnsubscribeOk>(logger, "unsubscribe", ack, async (reply) => {
+  function unsubscribe(socket: GatewaySocket, payload: unknown, ack: unknown): void {
+    const { principal } = socket.data;
+    guarded<UnsubscribeOk>(() => deps.logOf(socket), "unsubscribe", ack, async (reply) => {
       const parsed = unsubscribeSchema.safeParse(payload);
       if (!parsed.success) return reply(err("invalid", describeIssues(parsed.error.issues)));
       const stream = streamName({ tenant: principal.tenant, ...parsed.data });
@@ -110,8 +119,22 @@ export function registerSubscriptions(
       delete socket.data.filters[stream];
       if (presence?.isTracked(socket, stream) === true) presence.untrack(socket, stream);
       reply({ ok: true, stream });
-    }),
-  );
+    });
+  }
+
+  function onSubscribe(this: GatewaySocket, payload: unknown, ack: unknown): void {
+    subscribe(this, payload, ack);
+  }
+  function onUnsubscribe(this: GatewaySocket, payload: unknown, ack: unknown): void {
+    unsubscribe(this, payload, ack);
+  }
+
+  return {
+    register(socket) {
+      socket.on("subscribe", onSubscribe);
+      socket.on("unsubscribe", onUnsubscribe);
+    },
+  };
 }
 
 function setFilter(socket: GatewaySocket, stream: string, filter: SubscriptionFilter | undefined): void {
