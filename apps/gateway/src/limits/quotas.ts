@@ -2,7 +2,7 @@
  * Per-tenant quotas, wired for one gateway: each tenant's limits (tenant-limits.ts), its
  * open sockets counted cluster-wide (tenant-connections.ts), checked by a handshake
  * middleware (`rate_limited`, the SDK retries later), and the event limits per socket and
- * per tenant (socket/rate-limit.ts) applied to each socket. `close()` stops the heartbeat.
+ * per tenant (socket/rate-limit.ts) applied to each socket. `close()` stops the counts' timers.
  */
 import type { Config } from "@roomcast/config";
 import type { Db } from "@roomcast/db";

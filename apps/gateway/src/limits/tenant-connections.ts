@@ -3,17 +3,30 @@
  *
  * Each node counts its own sockets exactly (in memory) and publishes its count for a tenant
  * in one Redis hash per tenant, `<prefix>:tconn:{<tenant>}`, field = node id, value =
- * `<count>:<written at ms>`: at once on every connect and disconnect, and again for every
- * tenant it serves on each heartbeat (`heartbeatMs`), which also refreshes the key's TTL. A
- * field older than `staleMs` is a node that died: it is not counted (and is deleted).
- * Admission reads the tenant's hash (one HGETALL, bounded by `timeoutMs`): total = this
- * node's exact count + every other live node's. If Redis does not answer, the last total
- * read for the tenant stands in for the other nodes (logged once per outage), so a Redis
- * outage never blocks or hangs a handshake. Concurrent handshakes on several nodes may
- * overshoot the quota by the handshakes in flight; nothing else can.
+ * `<count>:<written at ms>`, which also refreshes the key's TTL. A field older than
+ * `staleMs` (3 heartbeats) is a node that died: it is not counted (and is deleted).
+ * Admission = this node's exact count + the other live nodes' published counts (one
+ * HGETALL, bounded by `timeoutMs`). If Redis does not answer, the last sum read for the
+ * tenant stands in for the other nodes (logged once per outage), so a Redis outage never
+ * blocks or hangs a handshake.
  *
- * Without Redis (one node) the local count is the whole count. `close()` stops the
- * heartbeat and removes this node's fields.
+ * Two regimes per tenant, so that a join costs no Redis round trip of its own while the
+ * tenant is far from its quota and the quota stays as exact as before near it:
+ * - **Below half its quota** (this node's count + the other nodes' last read sum, with the
+ *   new socket, ≤ max / 2): the other nodes' sum is reused for `cacheMs` (one read per
+ *   tenant per period, concurrent handshakes share it), and a connect or disconnect only
+ *   marks the tenant: its count is published at the next tick (`publishMs`).
+ * - **At or above half**: every admission reads the other nodes' counts afresh, and every
+ *   connect or disconnect publishes at once (the behaviour of every join before).
+ * What the fast regime gives up: another node sees a join up to `publishMs + cacheMs`
+ * late. So a quota can be overshot by at most the tenant's joins on the other nodes within
+ * that window (500 ms by default) that this node has not seen yet, plus, as before, the
+ * handshakes in flight; a fast admission itself can only overshoot when more than half the
+ * quota joined elsewhere within that window. The heartbeat (`heartbeatMs`) republishes
+ * every tenant this node serves.
+ *
+ * Without Redis (one node) the local count is the whole count. `close()` stops the timers
+ * and removes this node's fields.
  */
 import { withTimeout } from "@roomcast/ops";
 import type { Cluster, Redis } from "ioredis";
@@ -26,6 +39,8 @@ export interface TenantConnections {
   closed(tenant: string): void;
   /** This node's open sockets of `tenant`. */
   local(tenant: string): number;
+  /** Publishes the counts changed since the last tick now (what each tick does). */
+  flush(): Promise<void>;
   start(): void;
   close(): Promise<void>;
 }
@@ -35,25 +50,45 @@ export interface TenantConnectionsOptions {
   logger: Logger;
   redis?: { client: Redis | Cluster; prefix: string } | undefined;
   heartbeatMs?: number;
+  /** Longest a changed count waits before it is published, below half the quota (ms). */
+  publishMs?: number;
+  /** How long the other nodes' sum is reused, below half the quota (ms). */
+  cacheMs?: number;
   timeoutMs?: number;
   now?: () => number;
 }
 
 export const TENANT_CONNECTIONS_HEARTBEAT_MS = 5000;
+export const TENANT_CONNECTIONS_PUBLISH_MS = 250;
+export const TENANT_CONNECTIONS_CACHE_MS = 250;
 
 export function tenantConnectionsKey(prefix: string, tenant: string): string {
   return `${prefix}:tconn:{${tenant}}`;
 }
 
+interface OthersRead {
+  /** The other nodes' sum (the last successful read; 0 before any). */
+  sum: number;
+  /** When it was read (ms); 0: never. */
+  at: number;
+  /** The quota the tenant was last checked against (decides the regime of its changes). */
+  max: number;
+  reading?: Promise<number> | undefined;
+}
+
 export function createTenantConnections(options: TenantConnectionsOptions): TenantConnections {
   const { nodeId, logger, redis } = options;
   const heartbeatMs = options.heartbeatMs ?? TENANT_CONNECTIONS_HEARTBEAT_MS;
+  const publishMs = options.publishMs ?? TENANT_CONNECTIONS_PUBLISH_MS;
+  const cacheMs = options.cacheMs ?? TENANT_CONNECTIONS_CACHE_MS;
   const staleMs = heartbeatMs * 3;
   const timeoutMs = options.timeoutMs ?? 250;
   const now = options.now ?? Date.now;
   const counts = new Map<string, number>();
-  const othersLastRead = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
+  const others = new Map<string, OthersRead>();
+  /** Tenants whose count changed since it was last published. */
+  const dirty = new Set<string>();
+  const timers: NodeJS.Timeout[] = [];
   let unreachable = false;
 
   const outage = (error: unknown) => {
@@ -65,12 +100,13 @@ export function createTenantConnections(options: TenantConnectionsOptions): Tena
     unreachable = false;
   };
 
-  const publish = (tenant: string) => {
-    if (redis === undefined) return;
+  const publish = (tenant: string): Promise<void> => {
+    dirty.delete(tenant);
+    if (redis === undefined) return Promise.resolve();
     const key = tenantConnectionsKey(redis.prefix, tenant);
     const count = counts.get(tenant) ?? 0;
     const write = count === 0 ? redis.client.hdel(key, nodeId) : redis.client.multi().hset(key, nodeId, `${count}:${now()}`).pexpire(key, staleMs * 2).exec();
-    write.then(recovered, outage);
+    return write.then(recovered, outage);
   };
 
   const readOthers = async (client: Redis | Cluster, tenant: string): Promise<number> => {
@@ -88,49 +124,91 @@ export function createTenantConnections(options: TenantConnectionsOptions): Tena
     return total;
   };
 
+  /** A fresh read of the other nodes' sum, bounded; on failure the last sum read. */
+  const read = (client: Redis | Cluster, tenant: string, entry: OthersRead): Promise<number> => {
+    let timeout: NodeJS.Timeout | undefined;
+    return Promise.race([
+      readOthers(client, tenant),
+      new Promise<never>((_resolve, reject) => {
+        timeout = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ])
+      .then(
+        (sum) => {
+          entry.sum = sum;
+          entry.at = now();
+          recovered();
+          return sum;
+        },
+        (error: unknown) => {
+          outage(error);
+          return entry.sum;
+        },
+      )
+      .finally(() => clearTimeout(timeout));
+  };
+
+  const entryOf = (tenant: string): OthersRead => {
+    let entry = others.get(tenant);
+    if (entry === undefined) others.set(tenant, (entry = { sum: 0, at: 0, max: Number.POSITIVE_INFINITY }));
+    return entry;
+  };
+  /** Whether one more socket keeps the tenant's known total at or below half its quota. */
+  const farFromQuota = (tenant: string, entry: OthersRead) => 2 * ((counts.get(tenant) ?? 0) + entry.sum + 1) <= entry.max;
+
+  const changed = (tenant: string) => {
+    if (redis === undefined) return;
+    const entry = others.get(tenant);
+    // Near the quota (or never checked against one), other nodes must see the change at once.
+    if (entry !== undefined && farFromQuota(tenant, entry)) dirty.add(tenant);
+    else void publish(tenant);
+  };
+
+  const flush = async () => {
+    await Promise.all([...dirty].map(publish));
+  };
+
   return {
     async admits(tenant, max) {
       const mine = counts.get(tenant) ?? 0;
       if (redis === undefined) return mine < max;
-      let timeout: NodeJS.Timeout | undefined;
-      try {
-        const others = await Promise.race([
-          readOthers(redis.client, tenant),
-          new Promise<never>((_resolve, reject) => {
-            timeout = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]);
-        othersLastRead.set(tenant, others);
-        recovered();
-        return mine + others < max;
-      } catch (error) {
-        outage(error);
-        return mine + (othersLastRead.get(tenant) ?? 0) < max;
-      } finally {
-        clearTimeout(timeout);
+      const entry = entryOf(tenant);
+      entry.max = max;
+      if (entry.at > 0 && now() - entry.at < cacheMs && farFromQuota(tenant, entry)) return true;
+      if (farFromQuota(tenant, entry)) {
+        // Below half: concurrent handshakes share one read.
+        entry.reading ??= read(redis.client, tenant, entry).finally(() => (entry.reading = undefined));
+        return (counts.get(tenant) ?? 0) + (await entry.reading) < max;
       }
+      return (counts.get(tenant) ?? 0) + (await read(redis.client, tenant, entry)) < max;
     },
     opened(tenant) {
       counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
-      publish(tenant);
+      changed(tenant);
     },
     closed(tenant) {
       const left = (counts.get(tenant) ?? 1) - 1;
       if (left <= 0) counts.delete(tenant);
       else counts.set(tenant, left);
-      publish(tenant);
+      changed(tenant);
     },
     local: (tenant) => counts.get(tenant) ?? 0,
+    flush,
     start() {
-      if (redis === undefined || timer !== undefined) return;
-      timer = setInterval(() => {
-        for (const tenant of counts.keys()) publish(tenant);
+      if (redis === undefined || timers.length > 0) return;
+      const tick = setInterval(() => void flush(), publishMs);
+      const heartbeat = setInterval(() => {
+        for (const tenant of counts.keys()) void publish(tenant);
       }, heartbeatMs);
-      timer.unref();
+      for (const timer of [tick, heartbeat]) {
+        timer.unref();
+        timers.push(timer);
+      }
     },
     async close() {
-      clearInterval(timer);
-      timer = undefined;
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      dirty.clear();
+      others.clear();
       if (redis === undefined) return;
       const tenants = [...counts.keys()];
       counts.clear();
