@@ -100,7 +100,7 @@ describe("createSocketAuth", () => {
   });
 
   it("a refresh moves the socket to its new exp and swaps its token room", async () => {
-    const { auth, expired } = setup((token) => (token === "fresh" ? { ok: true, principal: agent("a"), grant: { exp: nowSeconds() + 60, jti: "t2" } } : { ok: false, error: { code: "unauthorized", message: "no" } }));
+    const { auth, expired } = setup((token) => (token === "fresh" ? { ok: true, principal: agent("a"), grant: { exp: nowSeconds() + 60, iat: nowSeconds(), jti: "t2" } } : { ok: false, error: { code: "unauthorized", message: "no" } }));
     const a = fakeSocket(agent("a"), { exp: nowSeconds() + 2, jti: "t1" });
     attach(auth, a);
     const ack = jest.fn();
@@ -116,7 +116,7 @@ describe("createSocketAuth", () => {
   });
 
   it("a refused refresh (another subject) changes nothing: the socket still ends at its exp", async () => {
-    const { auth } = setup(() => ({ ok: true, principal: agent("mallory"), grant: { exp: nowSeconds() + 60 } }));
+    const { auth } = setup(() => ({ ok: true, principal: agent("mallory"), grant: { exp: nowSeconds() + 60, iat: nowSeconds(), jti: undefined } }));
     const a = fakeSocket(agent("a"), { exp: nowSeconds() + 2 });
     attach(auth, a);
     const ack = jest.fn();
