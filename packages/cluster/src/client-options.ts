@@ -21,13 +21,10 @@ export function roleOptions(role: RedisRole, commandTimeoutMs: number): RedisOpt
       // is in (sharded) subscriber mode.
       return { ...common, maxRetriesPerRequest: null, enableReadyCheck: false };
     case "cmd":
-      // Auto-pipelining: what concurrent handshakes and events ask at once (the revocation
-      // MGET, the tenant limiter's EVALSHA, quota reads) leaves in one write per event-loop
-      // turn. Each command keeps its own `commandTimeout` (ioredis arms it in sendCommand,
-      // also for a pipeline's commands), but a pipeline waits for the one in flight to be
-      // answered, so a command may wait up to twice the timeout; every caller on the
-      // handshake path races its own, shorter bound (250–500 ms). MULTI is never
-      // auto-pipelined (it is sent on its own, as before).
-      return { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true };
+      // Not auto-pipelined: measured on the join benchmark (docs/benchmarks.md "Joining"),
+      // handshakes arrive spread over event-loop turns, so a pipeline held one or two
+      // commands and its bookkeeping cost the gateway more CPU (1.51 vs 1.44 ms per join)
+      // than the shared writes saved.
+      return { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false };
   }
 }

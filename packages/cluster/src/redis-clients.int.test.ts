@@ -1,8 +1,9 @@
 /**
- * The command client (`cmd`) auto-pipelines, against the real Redis, and every command it
- * pipelines still fails at the command timeout when Redis stops answering (a fake server
- * that answers the connection handshake and then nothing), the one queued behind a
- * pipeline in flight included.
+ * Auto-pipelining, against the real Redis: the publisher (`pub`) pipelines what one
+ * event-loop turn issues and the command client (`cmd`) does not (client-options.ts says
+ * why); and a pipelined command still fails at the command timeout when Redis stops
+ * answering (a fake server that answers the connection handshake and then nothing), the
+ * one queued behind a pipeline in flight included.
  */
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
@@ -39,39 +40,37 @@ async function startSilentRedis(): Promise<{ url: string; server: Server; socket
   return { url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
 }
 
-describe("redis clients: the command client", () => {
+describe("redis clients: auto-pipelining", () => {
   let clients: RedisClients | undefined;
   afterEach(async () => {
     await clients?.close();
     clients = undefined;
   });
 
-  it("sends the commands issued in one event-loop turn as one pipeline, and MULTI on its own", async () => {
+  it("the publisher sends what one event-loop turn issues as one pipeline; the command client sends each command as it comes", async () => {
     clients = createRedisClients(REDIS_URL, logger);
-    const { cmd } = clients;
-    await once(cmd, "ready");
-    const key = `roomcast-test:${process.pid}:${Date.now()}:pipelined`;
-    const replies = Promise.all([cmd.set(key, "1", "PX", 10_000), cmd.incr(key), cmd.get(key)]);
-    expect(cmd.autoPipelineQueueSize).toBe(3);
-    await expect(replies).resolves.toEqual(["OK", 2, "2"]);
-    const transaction = cmd.multi().incr(key).del(key).exec();
+    const { pub, cmd } = clients;
+    await Promise.all([once(pub, "ready"), once(cmd, "ready")]);
+    const channel = `roomcast-test:${process.pid}:${Date.now()}:pipelined`;
+    const published = Promise.all([pub.publish(channel, "1"), pub.publish(channel, "2"), pub.publish(channel, "3")]);
+    expect(pub.autoPipelineQueueSize).toBe(3);
+    await expect(published).resolves.toEqual([0, 0, 0]);
+    const key = `${channel}:key`;
+    const replies = Promise.all([cmd.set(key, "1", "PX", 10_000), cmd.incr(key), cmd.del(key)]);
     expect(cmd.autoPipelineQueueSize).toBe(0);
-    await expect(transaction).resolves.toEqual([
-      [null, 3],
-      [null, 1],
-    ]);
+    await expect(replies).resolves.toEqual(["OK", 2, 1]);
   });
 
   it("fails pipelined commands at the command timeout when Redis does not answer, also the pipeline queued behind", async () => {
     const silent = await startSilentRedis();
     try {
       clients = createRedisClients({ url: silent.url, commandTimeoutMs: 200 }, logger);
-      const { cmd } = clients;
-      await once(cmd, "ready");
-      const first = expect(cmd.get("a")).rejects.toThrow("Command timed out");
+      const { pub } = clients;
+      await once(pub, "ready");
+      const first = expect(pub.publish("a", "1")).rejects.toThrow("Command timed out");
       // The next turn's command waits for the pipeline in flight, then times out on its own.
       await new Promise((resolve) => setImmediate(resolve));
-      const second = expect(cmd.mget("b", "c")).rejects.toThrow("Command timed out");
+      const second = expect(pub.publish("b", "2")).rejects.toThrow("Command timed out");
       await Promise.all([first, second]);
     } finally {
       await clients?.close();

@@ -4,7 +4,9 @@
  * every client, fails after `commandTimeoutMs` when Redis does not answer; nothing waits
  * on Redis without a bound.
  *
- * - `pub`: the adapter's publisher. Offline queue on, so a broadcast made during a short
+ * - `pub`: the adapter's publisher, auto-pipelined: each command keeps its own timeout
+ *   (ioredis arms it per command, a pipeline's too), but one queued behind a pipeline in
+ *   flight waits for that pipeline first, so up to two timeouts. Offline queue on, so a broadcast made during a short
  *   reconnect still goes out, but bounded: `maxRetriesPerRequest: 2` fails what is queued
  *   after the third failed reconnect attempt (well under a second with the default
  *   backoff), and each command's promise fails at the timeout in any case. The sharded
@@ -18,9 +20,7 @@
  * - `cmd`: counters, rate limits, the node registry, readiness. `enableOfflineQueue:
  *   false`: commands fail at once while disconnected, and at the timeout while Redis
  *   does not answer, so rate-limiter-flexible can fall back to its insurance limiter.
- *   Auto-pipelined like `pub` (client-options.ts): the commands of concurrent handshakes
- *   share socket writes; a command queued behind a pipeline in flight waits at most two
- *   command timeouts.
+ *   Not auto-pipelined (client-options.ts says why).
  *
  * `health` (redis-health.ts) probes the three and logs the outage and the recovery once
  * each; the per-connection errors are logged at debug level only. `flush()` resolves once
