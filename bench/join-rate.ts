@@ -2,13 +2,16 @@
  * Joining: connect + authenticate + first subscribe ack per second, websocket only,
  * Roomcast against plain Socket.IO connect + join, in the same run.
  *
- *   npm run bench:join -- [--clients 2000] [--concurrency 50] [--admin-ui off|on] [--profile DIR]
+ *   npm run bench:join -- [--clients 2000] [--concurrency 50] [--admin-ui off|on] [--tenant-quota N] [--profile DIR]
  *
  * One server process under test with the sharded Redis adapter (dynamic) on a redis-server
  * of the run's own; `clients` sockets (in this process) join, `concurrency` at a time, and
  * stay connected until the last one has its ack.
  * - Roomcast: 1 gateway process (scripts/cluster, no relay, a per-run database; per-address
- *   and tenant quotas raised since every client comes from 127.0.0.1). Client i connects
+ *   and tenant quotas raised since every client comes from 127.0.0.1; the tenant's connection
+ *   quota is 10× the clients by default, so the tenant stays below half of it, the common
+ *   case: `--tenant-quota N` measures a tenant near its quota, whose every join reads and
+ *   publishes the cluster count, limits/tenant-connections.ts). Client i connects
  *   with its own JWT (`auth.token`, subject u<i>, role agent) and sends
  *   `subscribe({ channel: "chat", topic: "s<i mod 20>" })`; counted at the `ok` ack.
  * - Plain: plain-socketio-server.ts; the client connects and sends `join("bench:chat:s<i mod 20>")`.
@@ -42,6 +45,7 @@ const STREAMS = 20;
 const option = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
 const ADMIN_UI = option("admin-ui") === "on" ? "on" : "off";
 const PROFILE_DIR = option("profile");
+const TENANT_QUOTA = arg("tenant-quota", CLIENTS * 10);
 const TENANT = "bench";
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -163,7 +167,7 @@ async function roomcast(): Promise<Result & { profile?: string }> {
         ROOMCAST_JWT_SECRET: secret,
         ROOMCAST_ADMIN_UI: ADMIN_UI,
         ROOMCAST_MAX_CONNECTIONS_PER_IP: String(CLIENTS + 100),
-        ROOMCAST_TENANT_MAX_CONNECTIONS: String(CLIENTS + 100),
+        ROOMCAST_TENANT_MAX_CONNECTIONS: String(TENANT_QUOTA),
         ROOMCAST_TENANT_EVENTS_PER_SECOND: "1000000",
         ...(inspect === undefined ? {} : { NODE_OPTIONS: `--inspect=127.0.0.1:${inspect}` }),
       },
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
   const row = (name: string, r: Result) =>
     `| ${name} | ${r.perSecond} | ${r.seconds.toFixed(2)} | ${r.p50} | ${r.p99} | ${ms(r.serverCpu)} | ${ms(r.redisCpu)} | ${ms(r.postgresCpu)} |`;
   const lines = [
-    `${CLIENTS} websocket clients, ${CONCURRENCY} joining at a time, one server process; Roomcast Admin UI ${ADMIN_UI}`,
+    `${CLIENTS} websocket clients, ${CONCURRENCY} joining at a time, one server process; Roomcast Admin UI ${ADMIN_UI}, tenant connection quota ${TENANT_QUOTA}`,
     "| system | joins/s | seconds | p50 ms per join | p99 ms per join | server CPU ms per join | Redis CPU ms per join | PostgreSQL CPU ms per join |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     row("plain Socket.IO connect + join", baseline),
