@@ -187,6 +187,44 @@ describe("relay run", () => {
     await running;
     await expect(outbox.round((r) => r.heartbeat("r2", 60_000))).resolves.toEqual(["r2"]);
   });
+
+  it("carries a round's mark on the next round's read when one starts within markDelayMs, and marks the rest before it leaves", async () => {
+    const { outbox, emitter, relay } = setup({}, { pollIntervalMs: 60_000, heartbeatMs: 60_000, markDelayMs: 60_000 } as Partial<typeof options>);
+    const controller = new AbortController();
+    const running = relay.run(controller.signal);
+    // Its first round found nothing: the relay is listening and idle.
+    await waitUntil(() => outbox.calls.includes("lockAndRead"));
+    outbox.add({ stream: "acme:chat:a" });
+    outbox.wake();
+    await waitUntil(() => emitter.flushed.length === 1);
+    // Flushed, not marked yet: the relay waits for the next round to carry the mark.
+    expect(outbox.cursor("acme:chat:a")).toBe(0);
+    outbox.add({ stream: "acme:chat:a" });
+    outbox.wake();
+    await waitUntil(() => emitter.flushed.length === 2);
+    expect(outbox.cursor("acme:chat:a")).toBe(1);
+    expect(outbox.pendingOf("acme:chat:a")).toEqual([2]);
+    expect(outbox.calls.filter((c) => c === "markEmitted")).toEqual([]);
+    controller.abort();
+    await running;
+    expect(outbox.cursor("acme:chat:a")).toBe(2);
+    expect(outbox.pendingOf("acme:chat:a")).toEqual([]);
+    expect(emitter.emitted.map((e) => e.offset)).toEqual([1, 2]);
+  });
+
+  it("marks a flushed batch on its own when no round follows within markDelayMs", async () => {
+    const { outbox, emitter, relay } = setup({}, { pollIntervalMs: 60_000, heartbeatMs: 60_000, markDelayMs: 5 } as Partial<typeof options>);
+    const controller = new AbortController();
+    const running = relay.run(controller.signal);
+    await waitUntil(() => outbox.calls.includes("lockAndRead"));
+    outbox.add({ stream: "acme:chat:a" });
+    outbox.wake();
+    await waitUntil(() => outbox.cursor("acme:chat:a") === 1);
+    expect(outbox.calls.filter((c) => c === "markEmitted")).toEqual(["markEmitted"]);
+    expect(emitter.flushed.map((e) => e.offset)).toEqual([1]);
+    controller.abort();
+    await running;
+  });
 });
 
 async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {

@@ -13,10 +13,16 @@
  *
  * A round, on the relay's own database session: heartbeat when due, hold the locks of this
  * relay's share and read up to `batchSize` pending events (one statement once the locks
- * are held), emit them in order, flush the emitter, mark the emitted and quarantined ones
- * (one statement). Nothing is marked before the flush: a relay that dies mid-round leaves
- * its rows pending and its locks vanish with its connection, so another relay emits them
- * again (duplicates only on the wire; the SDK drops them).
+ * are held), emit them in order, flush the emitter, mark the emitted and quarantined ones.
+ * Nothing is marked before the flush: a relay that dies mid-round leaves its rows pending
+ * and its locks vanish with its connection, so another relay emits them again (duplicates
+ * only on the wire; the SDK drops them).
+ *
+ * The mark of a round run by `run()` rides on the next round's read statement (one
+ * statement per round under load) when that round starts within `markDelayMs`; otherwise
+ * the relay marks them on their own then, and before it leaves. So a stream's cursor trails
+ * its last flushed event by at most `markDelayMs`, and a subscriber joining in that window
+ * may get an event twice (the SDK drops it). `round()` (tests, benchmarks) marks at its end.
  *
  * Failures:
  * - the emitter, Redis or the database failing: the round stops, nothing of it is marked
@@ -61,6 +67,8 @@ export interface RelayOptions {
   /** Backoff after a failed round: from `minBackoffMs`, doubling, up to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Longest a flushed batch waits for the next round to carry its mark, in milliseconds. */
+  markDelayMs?: number;
 }
 
 /** The defaults of every optional option, in one place. */
@@ -70,6 +78,7 @@ export const RELAY_DEFAULTS = {
   flushTimeoutMs: 5_000,
   minBackoffMs: 100,
   maxBackoffMs: 5_000,
+  markDelayMs: 20,
 } as const;
 
 /**
@@ -116,6 +125,8 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
   let share: number[] = [];
   let lastHeartbeat = Number.NEGATIVE_INFINITY;
   let rounds = 0;
+  /** Flushed by an earlier round, not marked yet: the next statement marks them. */
+  let unmarked: PendingEvent[] = [];
 
   async function renewMembership(tx: RelayRound): Promise<void> {
     const members = await tx.heartbeat(options.memberId, settings.memberTtlMs);
@@ -158,16 +169,30 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
     return "quarantined";
   }
 
-  async function round(): Promise<RoundResult> {
+  /** Marks what earlier rounds flushed, on its own (nothing else to carry it). */
+  async function markUnmarked(): Promise<void> {
+    if (unmarked.length === 0) return;
+    const done = unmarked;
+    await outbox.round((tx) => tx.markEmitted(done));
+    unmarked = [];
+  }
+
+  /** `deferMark`: leave this round's mark to the next statement (`unmarked`). */
+  async function runRound(deferMark: boolean): Promise<RoundResult> {
     const started = Date.now();
     const heartbeatDue = started - lastHeartbeat >= settings.heartbeatMs;
     let lags: number[] = [];
     const result = await outbox.round(async (tx) => {
       if (heartbeatDue) await renewMembership(tx);
-      if (share.length === 0) return { emitted: 0, more: false };
+      if (share.length === 0) {
+        await tx.markEmitted(unmarked);
+        unmarked = [];
+        return { emitted: 0, more: false };
+      }
       const offset = rounds++ % share.length;
       const order = [...share.slice(offset), ...share.slice(0, offset)];
-      const pending = await tx.lockAndRead(order, options.batchSize);
+      const pending = await tx.lockAndRead(order, options.batchSize, unmarked);
+      unmarked = [];
       const emitted: PendingEvent[] = [];
       const quarantined: PendingEvent[] = [];
       const stopped = new Set<string>();
@@ -181,7 +206,8 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
       await bounded(emitter.flush(), settings.flushTimeoutMs, "emitter flush");
       const flushedAt = Date.now();
       if (hooks.onLag !== undefined) lags = emitted.map((event) => (flushedAt - Date.parse(event.ts)) / 1000);
-      await tx.markEmitted([...emitted, ...quarantined]);
+      if (deferMark) unmarked = [...emitted, ...quarantined];
+      else await tx.markEmitted([...emitted, ...quarantined]);
       return { emitted: emitted.length, more: pending.length >= options.batchSize && stopped.size === 0 };
     });
     if (heartbeatDue) lastHeartbeat = started;
@@ -219,9 +245,13 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
     while (!signal.aborted) {
       await listen();
       try {
-        const result = await round();
+        const result = await runRound(true);
         backoff = settings.minBackoffMs;
-        if (!result.more) await wakeup.wait(idleWaitMs, signal);
+        if (result.more) continue;
+        // A round starting soon carries the mark; if none does, mark on its own.
+        if (unmarked.length > 0 && (await wakeup.wait(settings.markDelayMs, signal))) continue;
+        await markUnmarked();
+        await wakeup.wait(idleWaitMs, signal);
       } catch (error) {
         hooks.onRoundFailed?.(error);
         logger.warn({ err: errorMessage(error), retryInMs: backoff }, "relay round failed");
@@ -230,11 +260,15 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
       }
     }
     await listener?.close().catch(() => undefined);
+    // Before the locks go: what was flushed is marked, so the next holder does not emit it again.
+    await bounded(markUnmarked(), settings.flushTimeoutMs, "mark").catch((error: unknown) =>
+      logger.warn({ err: errorMessage(error) }, "could not mark the last flushed events; the next relay emits them again"),
+    );
     await bounded(outbox.leave(options.memberId), settings.flushTimeoutMs, "leave").catch((error: unknown) =>
       logger.warn({ err: errorMessage(error) }, "could not leave the relay members; the share moves when the entry expires"),
     );
     logger.info("relay stopped");
   }
 
-  return { run, round };
+  return { run, round: () => runRound(false) };
 }

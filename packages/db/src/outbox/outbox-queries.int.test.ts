@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from "../testing";
 import { outboxBacklog } from "./backlog";
 import { listQuarantined } from "./quarantine";
 import { readStream } from "./read-stream";
-import { createRelayOutbox, RELAY_PARTITIONS, type RelayOutbox } from "./relay-outbox";
+import { createRelayOutbox, RELAY_PARTITIONS, type PendingRef, type RelayOutbox } from "./relay-outbox";
 import { deleteExpiredEvents } from "./retention";
 import { canReplayFrom, streamPosition } from "./stream-position";
 
@@ -120,6 +120,39 @@ describe("relay queries", () => {
     await outbox.round((r) => r.markEmitted([third!]));
     expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(3);
     expect(await ofStream()).toEqual([]);
+  });
+
+  it("carries a mark on the next read: one statement marks the emitted events and reads past them", async () => {
+    const stream = `${tenant}:documents:d6`;
+    const partition = partitionOf(stream, RELAY_PARTITIONS);
+    const read = async (emitted: readonly PendingRef[] = []) =>
+      (await outbox.round((r) => r.lockAndRead([partition], 1000, emitted))).filter((p) => p.stream === stream);
+    const [first, second, third] = await read();
+    // The read that marks `first` and `second` leaves them out though its snapshot still sees them.
+    expect((await read([first!, second!])).map((p) => p.offset)).toEqual([3]);
+    expect(await streamPosition(db.prisma, stream)).toEqual({ lastOffset: 3, publishedOffset: 2, oldestRetainedOffset: 1 });
+    expect((await read()).map((p) => p.offset)).toEqual([3]);
+    // Carried again (a retried round), it changes nothing.
+    expect((await read([first!, second!])).map((p) => p.offset)).toEqual([3]);
+    expect((await read([third!])).map((p) => p.offset)).toEqual([]);
+    expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(3);
+  });
+
+  it("marks what it carries when its share has dropped that partition", async () => {
+    const stream = `${tenant}:documents:d7`;
+    const partition = partitionOf(stream, RELAY_PARTITIONS);
+    const other = (partition + 1) % RELAY_PARTITIONS;
+    const mineNow = (await outbox.round((r) => r.lockAndRead([partition], 1000))).filter((p) => p.stream === stream);
+    expect(mineNow).toHaveLength(3);
+    // The share moved to another partition: the carried mark still lands, then the lock goes.
+    await outbox.round((r) => r.lockAndRead([other], 1000, mineNow));
+    expect((await streamPosition(db.prisma, stream)).publishedOffset).toBe(3);
+    const second = createRelayOutbox(db);
+    try {
+      expect((await second.round((r) => r.lockAndRead([partition], 1000))).filter((p) => p.stream === stream)).toEqual([]);
+    } finally {
+      await second.leave("second");
+    }
   });
 
   it("counts attempts and quarantines an event so the stream moves on, with a placeholder in replays", async () => {

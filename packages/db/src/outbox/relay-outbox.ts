@@ -17,8 +17,11 @@
  * (partition, seq) from outbox_pending, joined to their events by (stream, offset), and
  * stops as soon as `limit` rows are out (nested loops under a LIMIT are lazy);
  * `markEmitted` is one statement that deletes the pending rows and advances the stream
- * cursors. No BEGIN/COMMIT: every statement stands alone, and each is atomic. Nothing
- * already published is read again.
+ * cursors. The read can carry the previous round's mark (`emitted`): its data-modifying
+ * CTE deletes those rows and advances their cursors in the same statement, and the read
+ * leaves them out (the statement's snapshot still sees them), so a relay under steady
+ * load runs one statement per round. No BEGIN/COMMIT: every statement stands alone, and
+ * each is atomic. Nothing already published is read again.
  *
  * A lock is taken by the statement before the read, so the read always sees what the
  * previous holder committed. A relay whose session is lost mid-round may still be
@@ -49,8 +52,13 @@ export type PendingRef = Pick<PendingEvent, "seq" | "id" | "stream" | "offset">;
 export interface RelayRound {
   /** Records this relay as live; returns every live member's id (this one included), sorted. */
   heartbeat(member: string, ttlMs: number): Promise<string[]>;
-  /** Takes the free locks among `partitions` (in this order) and reads up to `limit` of their pending events, each partition in seq order. */
-  lockAndRead(partitions: readonly number[], limit: number): Promise<PendingEvent[]>;
+  /**
+   * Takes the free locks among `partitions` (in this order) and reads up to `limit` of their
+   * pending events, each partition in seq order. `emitted` (flushed by an earlier round, not
+   * yet marked) is marked first, as `markEmitted` would — before any lock is let go, so a
+   * partition never moves with rows that were emitted but still look pending.
+   */
+  lockAndRead(partitions: readonly number[], limit: number, emitted?: readonly PendingRef[]): Promise<PendingEvent[]>;
   /** The events were emitted: deletes their pending rows, moves their streams' cursors up. */
   markEmitted(events: readonly PendingRef[]): Promise<void>;
   /** Counts a failed attempt with its error; returns the event's attempts so far. */
@@ -112,6 +120,42 @@ const CURSOR_UPSERT = `
     SET published_offset = GREATEST(stream_cursors.published_offset, EXCLUDED.published_offset),
         updated_at = EXCLUDED.updated_at`;
 
+/** Deletes the pending rows of `$1` (their seqs) and moves their streams' cursors up. */
+const MARK_EMITTED = `
+  WITH done AS (
+    DELETE FROM outbox_pending WHERE seq = ANY($1::bigint[]) RETURNING stream, stream_offset
+  )
+  INSERT INTO stream_cursors (stream_id, published_offset, updated_at)
+  SELECT stream, max(stream_offset), clock_timestamp() FROM done GROUP BY stream ${CURSOR_UPSERT}`;
+
+/**
+ * MARK_EMITTED of `$3` as CTEs in front of the read: PostgreSQL runs a data-modifying CTE
+ * to completion whether or not the query reads it.
+ */
+const MARK_CTE = `
+  WITH done AS (
+    DELETE FROM outbox_pending WHERE seq = ANY($3::bigint[]) RETURNING stream, stream_offset
+  ), cursors AS (
+    INSERT INTO stream_cursors (stream_id, published_offset, updated_at)
+    SELECT stream, max(stream_offset), clock_timestamp() FROM done GROUP BY stream ${CURSOR_UPSERT}
+  )`;
+
+/**
+ * Up to `$2` pending events of the partitions `$1`, each partition in seq order, leaving out
+ * the seqs `$3` (marked by the same statement's CTE, which its snapshot cannot see yet).
+ */
+const READ_PENDING = `
+  SELECT x.* FROM unnest($1::int[]) WITH ORDINALITY AS u(p, ord)
+  CROSS JOIN LATERAL (
+    SELECT q.seq::text AS seq, ${outboxColumnList("o")}
+    FROM outbox_pending q
+    JOIN outbox_events o ON o.stream = q.stream AND o.stream_offset = q.stream_offset
+    WHERE q.partition = u.p AND q.seq <> ALL($3::bigint[])
+    ORDER BY q.seq
+    LIMIT $2::int
+  ) x
+  LIMIT $2::int`;
+
 function roundOn(session: SqlSession, held: Set<number>): RelayRound {
   return {
     async heartbeat(member, ttlMs) {
@@ -132,10 +176,16 @@ function roundOn(session: SqlSession, held: Set<number>): RelayRound {
       return rows.map((row) => row.id);
     },
 
-    async lockAndRead(partitions, limit) {
+    async lockAndRead(partitions, limit, emitted = []) {
       const wanted = new Set(partitions);
       const dropped = [...held].filter((p) => !wanted.has(p));
+      let toMark = emitted.map((event) => event.seq);
+      const markAlone = async () => {
+        if (toMark.length > 0) await session.query(MARK_EMITTED, [toMark]);
+        toMark = [];
+      };
       if (dropped.length > 0) {
+        await markAlone();
         await session.query(`SELECT pg_advisory_unlock(${RELAY_LOCK_KEY}, p) FROM unnest($1::int[]) AS p`, [dropped]);
         for (const p of dropped) held.delete(p);
       }
@@ -145,33 +195,17 @@ function roundOn(session: SqlSession, held: Set<number>): RelayRound {
         for (const { p } of got) held.add(p);
       }
       const mine = partitions.filter((p) => held.has(p));
-      if (mine.length === 0) return [];
-      const rows = await session.query<PendingRow>(
-        `SELECT x.* FROM unnest($1::int[]) WITH ORDINALITY AS u(p, ord)
-         CROSS JOIN LATERAL (
-           SELECT q.seq::text AS seq, ${outboxColumnList("o")}
-           FROM outbox_pending q
-           JOIN outbox_events o ON o.stream = q.stream AND o.stream_offset = q.stream_offset
-           WHERE q.partition = u.p
-           ORDER BY q.seq
-           LIMIT $2::int
-         ) x
-         LIMIT $2::int`,
-        [mine, limit],
-      );
+      if (mine.length === 0) {
+        await markAlone();
+        return [];
+      }
+      const rows = await session.query<PendingRow>(`${toMark.length > 0 ? MARK_CTE : ""} ${READ_PENDING}`, [mine, limit, toMark]);
       return rows.map((row) => ({ ...storedEvent(row), seq: row.seq, attempts: row.attempts }));
     },
 
     async markEmitted(events) {
       if (events.length === 0) return;
-      await session.query(
-        `WITH done AS (
-           DELETE FROM outbox_pending WHERE seq = ANY($1::bigint[]) RETURNING stream, stream_offset
-         )
-         INSERT INTO stream_cursors (stream_id, published_offset, updated_at)
-         SELECT stream, max(stream_offset), clock_timestamp() FROM done GROUP BY stream ${CURSOR_UPSERT}`,
-        [events.map((event) => event.seq)],
-      );
+      await session.query(MARK_EMITTED, [events.map((event) => event.seq)]);
     },
 
     async recordFailure(event, error) {

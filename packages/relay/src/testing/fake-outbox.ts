@@ -81,7 +81,7 @@ export function createFakeOutbox(options: { now?: () => number } = {}): FakeOutb
     wake: () => wakers.forEach((wake) => wake()),
 
     async round(work) {
-      const before = clone(state);
+      let before = clone(state);
       const mine = new Set<number>();
       const round: RelayRound = {
         async heartbeat(member, ttlMs) {
@@ -89,8 +89,14 @@ export function createFakeOutbox(options: { now?: () => number } = {}): FakeOutb
           state.members.set(member, now());
           return [...state.members].filter(([id, seen]) => id === member || now() - seen < ttlMs).map(([id]) => id).sort();
         },
-        async lockAndRead(partitions, limit) {
+        async lockAndRead(partitions, limit, emitted = []) {
           calls.push("lockAndRead");
+          // The carried mark is its own statement's work: it stays if the round fails later.
+          for (const event of emitted) {
+            drop(event);
+            advance(event.stream, event.offset);
+          }
+          if (emitted.length > 0) before = clone(state);
           const out: PendingEvent[] = [];
           for (const p of partitions) {
             if (out.length >= limit) break;
