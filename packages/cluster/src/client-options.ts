@@ -23,7 +23,7 @@ export function roleOptions(role: RedisRole, commandTimeoutMs: number): RedisOpt
     case "cmd":
       // Not auto-pipelined: measured on the join benchmark (docs/benchmarks.md "Joining"),
       // handshakes arrive spread over event-loop turns, so a pipeline held one or two
-      // commands and its bookkeeping cost the gateway more CPU (1.51 vs 1.44 ms per join)
+      // commands and its bookkeeping cost the gateway more CPU (1.52 vs 1.44 ms per join)
       // than the shared writes saved.
       return { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false };
   }
