@@ -28,9 +28,10 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { signToken, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(180_000);
 
@@ -92,10 +93,7 @@ describe("chat widget and consoles in Chromium, through nginx, two gateways", ()
       env: { ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_ALLOWED_ORIGINS: "*", ROOMCAST_ADMIN_UI: "off", ROOMCAST_DEMO_SEED: "off", ROOMCAST_ANALYTICS_INTERVAL_MS: "2000" },
     });
     publicUrl = cluster.publicUrl;
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 

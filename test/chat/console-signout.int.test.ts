@@ -8,9 +8,10 @@ import { seedTenant } from "@roomcast/chat";
 import { createDb } from "@roomcast/db";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { connectOutcome, openSocket, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(60_000);
 
@@ -43,10 +44,7 @@ describe("console sign-out in Chromium", () => {
       logLevel: "warn",
       env: { ROOMCAST_JWT_SECRET: SECRET, ROOMCAST_ADMIN_UI: "off", ROOMCAST_DEMO_SEED: "off", ROOMCAST_ANALYTICS_INTERVAL_MS: "0" },
     });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

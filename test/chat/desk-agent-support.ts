@@ -11,8 +11,9 @@ import { deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
+import { launchChromium } from "../support/chromium";
 
 export const T = 15_000;
 export const USERS = {
@@ -82,10 +83,7 @@ export async function startDeskRig(): Promise<DeskRig> {
       env: { ROOMCAST_JWT_SECRET: randomBytes(32).toString("hex"), ROOMCAST_ALLOWED_ORIGINS: "*", ROOMCAST_ADMIN_UI: "off", ROOMCAST_DEMO_SEED: "off", ROOMCAST_ANALYTICS_INTERVAL_MS: "0" },
     });
     urls.push(...cluster.gateways.map((g) => g.url));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   } catch (error) {
     await stop();
     throw error;

@@ -20,9 +20,10 @@ import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
 import { deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(60_000);
 const T = 15_000;
@@ -67,10 +68,7 @@ describe("the desk in Chromium: availability, routing and leave a message on two
       env: { ROOMCAST_JWT_SECRET: randomBytes(32).toString("hex"), ROOMCAST_ALLOWED_ORIGINS: "*", ROOMCAST_ADMIN_UI: "off", ROOMCAST_DEMO_SEED: "off", ROOMCAST_ANALYTICS_INTERVAL_MS: "0" },
     });
     urls.push(...cluster.gateways.map((g) => g.url));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -26,8 +26,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { startCluster, type Cluster } from "../../scripts/cluster/start-cluster";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(120_000);
 const T = 15_000;
@@ -109,10 +110,7 @@ describe("the widget in Chromium on a phone and a desktop", () => {
       env: { ROOMCAST_JWT_SECRET: randomBytes(32).toString("hex"), ROOMCAST_ALLOWED_ORIGINS: "*", ROOMCAST_ADMIN_UI: "off", ROOMCAST_DEMO_SEED: "off", ROOMCAST_ANALYTICS_INTERVAL_MS: "0" },
     });
     gatewayUrl = cluster.gateways[0]?.url ?? "";
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     writeFileSync(path.join(ARTIFACTS, "widget-sizes.json"), `${JSON.stringify(sizes, null, 2)}\n`);

@@ -22,10 +22,10 @@ import { mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
 import { type ClusterStatus, connectOutcome, openSocket, signToken, type TestSocket, until, deleteKeys, TEST_REDIS_URL } from "@roomcast/gateway/testing";
 import { REPO_ROOT, startCluster, type Cluster, type GatewayHandle } from "../../scripts/cluster/start-cluster";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(180_000);
 
@@ -252,10 +252,7 @@ describe("operations on the process cluster (3 gateways, 2 relays, nginx)", () =
     }
 
     mkdirSync(ARTIFACTS, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ locale: "en-US", viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();

@@ -14,9 +14,10 @@ import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startGatewayProcess, type GatewayProcess } from "../support/gateway-process";
 import { REPO_ROOT, roomcast, roomcastOk } from "./roomcast-cli";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(180_000);
 
@@ -59,10 +60,7 @@ describe("a customer set up with the roomcast CLI, in Chromium", () => {
     await roomcastOk(["user", "create", "shop", AGENT.email, "--role", "agent", "--name", "Agent One", "--password-stdin"], env, { stdin: `${AGENT.password}\n` });
 
     gateway = await startGatewayProcess({ ...env, NODE_ENV: "test", ROOMCAST_DEMO_SEED: "off" });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 

@@ -9,8 +9,9 @@
  * - the API reference renders the OpenAPI description with nothing loaded from elsewhere.
  */
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startGatewayProcess, type GatewayProcess } from "../support/gateway-process";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(120_000);
 
@@ -27,10 +28,7 @@ describe("the first minute: landing page, printed URLs, Admin UI sign-in, API re
       { NODE_ENV: "test", ROOMCAST_JWT_SECRET: "first-minute-test-secret-0123456789", DATABASE_URL: database.url, ROOMCAST_DEMO_SEED: "on", ROOMCAST_ANALYTICS_INTERVAL_MS: "0" },
       90_000,
     );
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -10,8 +10,9 @@ import { createClient, type RoomcastClient } from "@roomcast/client";
 import { loadConfig } from "@roomcast/config";
 import { createTestDatabase, type TestDatabase } from "@roomcast/db/testing";
 import { signToken } from "@roomcast/gateway/testing";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startGatewayProcess, type GatewayProcess } from "../support/gateway-process";
+import { launchChromium } from "../support/chromium";
 
 jest.setTimeout(120_000);
 
@@ -32,10 +33,7 @@ describe("the SDK's browser builds at /sdk/, in Chromium", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     gateway = await startGatewayProcess({ NODE_ENV: "test", ROOMCAST_JWT_SECRET: SECRET, DATABASE_URL: database.url, ROOMCAST_RELAY_POLL_MS: "200" }, 90_000);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     service = createClient({ url: gateway.url, token: token("billing", "service") });
   }, 150_000);
   afterAll(async () => {
