@@ -5,13 +5,9 @@
  *
  * On PostgreSQL it is a dedicated connection (not the pool's, whose connections change
  * hands): when it is lost, `alive` turns false and whatever the session held is gone; the
- * owner opens a new one. Every statement is bounded by `queryTimeoutMs`. The worker's few
- * statement texts are prepared once per connection (pg named statements: later runs send
- * only their parameters, and PostgreSQL parses them once), up to MAX_PREPARED of them;
- * texts beyond that run unnamed. On PGlite, one
+ * owner opens a new one. Every statement is bounded by `queryTimeoutMs`. On PGlite, one
  * process's one connection, it runs on the Prisma client's connection and stays alive.
  */
-import { createHash } from "node:crypto";
 import pg from "pg";
 import type { PrismaClient } from "./generated/prisma/client";
 
@@ -29,8 +25,6 @@ export interface SqlSession {
  * connection still open does not hold its session state — the relay's partition locks —
  * for ever; a live worker that uses it more often never notices.
  */
-const MAX_PREPARED = 32;
-
 export async function openPostgresSession(databaseUrl: string, queryTimeoutMs: number, idleTimeoutMs?: number): Promise<SqlSession> {
   const client = new pg.Client({ connectionString: databaseUrl, query_timeout: queryTimeoutMs, connectionTimeoutMillis: queryTimeoutMs });
   let alive = true;
@@ -38,23 +32,12 @@ export async function openPostgresSession(databaseUrl: string, queryTimeoutMs: n
   client.on("end", () => (alive = false));
   await client.connect();
   if (idleTimeoutMs !== undefined) await client.query(`SET idle_session_timeout = ${Math.max(1, Math.round(idleTimeoutMs))}`);
-  // Statement text → its prepared name on this connection (which pg prepares on first use).
-  const names = new Map<string, string>();
-  const nameOf = (text: string): string | undefined => {
-    let name = names.get(text);
-    if (name === undefined && names.size < MAX_PREPARED) {
-      name = `rc_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-      names.set(text, name);
-    }
-    return name;
-  };
   return {
     get alive() {
       return alive;
     },
     async query<T>(text: string, values: readonly unknown[]) {
-      const name = nameOf(text);
-      const result = await client.query(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
+      const result = await client.query(text, [...values]);
       return result.rows as T[];
     },
     async close() {
