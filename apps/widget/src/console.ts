@@ -27,6 +27,7 @@
  * Transfer: the detail pane's form (agents online, a note). Canned replies: `/` in the
  * reply box (console-desk-view.ts); admins manage them in a fold-out (console-canned-admin.ts).
  *
+ * Sign-in and the signed-in user kept for the tab: console-signin.ts.
  * Connection indicator: console-connection.ts (live, reconnecting, then REST polling).
  * No module-level state: everything lives in `boot`.
  */
@@ -62,49 +63,15 @@ import { CONSOLE_TITLE, consoleTitle, sessionChange } from "./console-desk";
 import { routingControl } from "./console-settings";
 import { ConsoleStore } from "./console-store";
 import { mountVisitorPanel, type VisitorAnswer } from "./console-visitor";
-import { consoleLayout, loginForm, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
+import { loadSignIn, saveSignIn, showSignIn, type SignedIn } from "./console-signin";
+import { consoleLayout, renderAgentsOnline, renderBanner, renderDetail, renderMetrics, renderSessionList, showConnMode } from "./console-view";
 import { PresenceRoster } from "./presence-roster";
 import { TypingIndicator, TypingSender } from "./typing";
-
-const SESSION_KEY = "roomcast:console";
-
-interface SignedIn {
-  token: string;
-  user: { id: string; name: string; role: string; tenant: string };
-}
 
 function boot(root: HTMLElement | null): void {
   if (root === null) return;
   const base = location.origin;
-  const loadSignIn = (): SignedIn | undefined => {
-    try {
-      const raw = sessionStorage.getItem(SESSION_KEY);
-      return raw === null ? undefined : (JSON.parse(raw) as SignedIn);
-    } catch {
-      return undefined;
-    }
-  };
-  const saveSignIn = (value: SignedIn | undefined): void => {
-    try {
-      if (value === undefined) sessionStorage.removeItem(SESSION_KEY);
-      else sessionStorage.setItem(SESSION_KEY, JSON.stringify(value));
-    } catch {
-      // Without storage the sign-in lasts as long as the page.
-    }
-  };
-
-  const showLogin = (message?: string): void => {
-    root.replaceChildren(
-      loginForm(message, (values, showError) => {
-        void apiCall<SignedIn>(base, "/auth/login", { body: values }).then((result) => {
-          if (!result.ok) return showError(`${result.error.message} (${result.error.code})`);
-          const signedIn = { token: result.token, user: result.user };
-          saveSignIn(signedIn);
-          runConsole(signedIn);
-        });
-      }),
-    );
-  };
+  const showLogin = (message?: string): void => showSignIn(root, base, (me) => runConsole(me), message);
 
   const runConsole = (me: SignedIn): void => {
     const store = new ConsoleStore();
