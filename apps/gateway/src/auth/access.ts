@@ -8,7 +8,7 @@ import type { Config } from "@roomcast/config";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Router } from "express";
-import { socketLogger, type SocketLogger } from "../socket/socket-logger";
+import type { SocketLogger } from "../socket/socket-logger";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { createAuthenticator, type Authenticator } from "./authenticator";
 import { createRevoker, type Revoker } from "./revoke";
@@ -31,7 +31,7 @@ export function createAccessControl(deps: {
   logger: Logger;
   redis?: Redis | Cluster | undefined;
   /** Sockets' child loggers (socket/socket-logger.ts); made from `logger` if omitted. */
-  logOf?: SocketLogger | undefined;
+  logOf: SocketLogger;
 }): AccessControl {
   const { config, logger } = deps;
   const ttlSeconds = config.revocationTtlSeconds;
@@ -40,7 +40,7 @@ export function createAccessControl(deps: {
       ? createMemoryRevocations({ ttlSeconds })
       : createRedisRevocations({ ttlSeconds, redis: deps.redis as Redis, prefix: config.redisPrefix, logger });
   const authenticator = createAuthenticator(config.jwt, list);
-  const socketAuth = createSocketAuth({ authenticator, logOf: deps.logOf ?? socketLogger(logger) });
+  const socketAuth = createSocketAuth({ authenticator, logOf: deps.logOf });
   let server: GatewayServer | undefined;
   const revoker = createRevoker({
     list,

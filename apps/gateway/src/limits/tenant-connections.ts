@@ -170,12 +170,12 @@ export function createTenantConnections(options: TenantConnectionsOptions): Tena
 
   return {
     async admits(tenant, max) {
-      const mine = counts.get(tenant) ?? 0;
-      if (redis === undefined) return mine < max;
+      if (redis === undefined) return (counts.get(tenant) ?? 0) < max;
       const entry = entryOf(tenant);
       entry.max = max;
-      if (entry.at > 0 && now() - entry.at < cacheMs && farFromQuota(tenant, entry)) return true;
-      if (farFromQuota(tenant, entry)) {
+      const far = farFromQuota(tenant, entry);
+      if (far && entry.at > 0 && now() - entry.at < cacheMs) return true;
+      if (far) {
         // Below half: concurrent handshakes share one read.
         entry.reading ??= read(redis.client, tenant, entry).finally(() => (entry.reading = undefined));
         return (counts.get(tenant) ?? 0) + (await entry.reading) < max;
@@ -188,8 +188,14 @@ export function createTenantConnections(options: TenantConnectionsOptions): Tena
     },
     closed(tenant) {
       const left = (counts.get(tenant) ?? 1) - 1;
-      if (left <= 0) counts.delete(tenant);
-      else counts.set(tenant, left);
+      if (left > 0) {
+        counts.set(tenant, left);
+        return changed(tenant);
+      }
+      // The tenant's last socket here: publish the 0 at once and forget its cached read, so
+      // the map holds only tenants with sockets on this node (a missing entry publishes at once).
+      counts.delete(tenant);
+      others.delete(tenant);
       changed(tenant);
     },
     local: (tenant) => counts.get(tenant) ?? 0,

@@ -7,7 +7,7 @@ import type { Config } from "@roomcast/config";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createLimiter } from "../limits/limiter";
-import { socketLogger, type SocketLogger } from "../socket/socket-logger";
+import type { SocketLogger } from "../socket/socket-logger";
 import type { GatewayServer, GatewaySocket } from "../socket/socket-types";
 import { createMemoryPresenceStore } from "./memory-presence-store";
 import { presenceHandlers, TYPING_POINTS, TYPING_WINDOW_SECONDS } from "./presence.handlers";
@@ -27,7 +27,7 @@ export interface PresenceFeatureDeps {
   redis?: Redis | Cluster | undefined;
   timings?: Partial<PresenceTimings> | undefined;
   /** Sockets' child loggers (socket/socket-logger.ts); made from `logger` if omitted. */
-  logOf?: SocketLogger | undefined;
+  logOf: SocketLogger;
 }
 
 export function createPresenceFeature(deps: PresenceFeatureDeps): PresenceFeature {
@@ -44,7 +44,7 @@ export function createPresenceFeature(deps: PresenceFeatureDeps): PresenceFeatur
     durationSeconds: TYPING_WINDOW_SECONDS,
     redis: redis === undefined ? undefined : { client: redis, prefix: config.redisPrefix },
   });
-  const handlers = presenceHandlers({ io, presence: tracker, typingLimiter, logOf: deps.logOf ?? socketLogger(deps.logger) });
+  const handlers = presenceHandlers({ io, presence: tracker, typingLimiter, logOf: deps.logOf });
   tracker.start();
   return {
     tracker,

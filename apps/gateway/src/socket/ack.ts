@@ -14,12 +14,12 @@ export function replyTo<T extends object>(ack: unknown): Reply<T> {
 
 /**
  * Runs a handler, turning a thrown error into an `internal` ack and a log line. `logger`
- * may be a function that makes it: shared handlers make a socket's logger only to log.
+ * makes the socket's logger, only when there is something to log (shared handlers).
  */
-export function guarded<T extends object>(logger: Logger | (() => Logger), event: string, ack: unknown, run: (reply: Reply<T>) => Promise<void>): void {
+export function guarded<T extends object>(logger: () => Logger, event: string, ack: unknown, run: (reply: Reply<T>) => Promise<void>): void {
   const reply = replyTo<T>(ack);
   run(reply).catch((error: unknown) => {
-    (typeof logger === "function" ? logger() : logger).error({ err: error, event }, "handler failed");
+    logger().error({ err: error, event }, "handler failed");
     reply(err("internal", "internal error"));
   });
 }
