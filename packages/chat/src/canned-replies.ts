@@ -17,6 +17,7 @@ import {
   type Principal,
 } from "@roomcast/protocol";
 import { ChatError } from "./chat-error";
+import { lockTenant } from "./chat-write";
 import { newId } from "./ids";
 
 export interface CannedReplyInput {
@@ -50,8 +51,7 @@ async function commit<T>(db: Db, actor: Principal, work: (tx: DbTransaction) => 
   try {
     return await db.prisma.$transaction(async (tx) => {
       // The tenant lock serialises the tenant's changes, so the count and the events follow commit order.
-      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM tenants WHERE id = ${actor.tenant} FOR NO KEY UPDATE`;
-      if (locked.length === 0) throw new ChatError("not_found", "unknown tenant");
+      await lockTenant(tx, actor.tenant);
       const { change, value } = await work(tx);
       await publish(tx, { tenant: actor.tenant, channel: "chat", type: CHAT_CANNED_UPDATED, data: change, priority: 4, source: "chat" });
       return value;

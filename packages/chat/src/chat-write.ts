@@ -15,7 +15,7 @@
  * no-op): nothing is published then.
  */
 import { publishMany, type Db, type DbTransaction, type OutboxEventInput, type PublishedEvent, type ChatSession } from "@roomcast/db";
-import { CHAT_METRICS_UPDATED, CHAT_SESSION_UPDATED, PRIORITY_DEFAULT } from "@roomcast/protocol";
+import { CHAT_METRICS_UPDATED, CHAT_SESSION_UPDATED, PRIORITY_DEFAULT, type ChatRouting } from "@roomcast/protocol";
 import { ChatError } from "./chat-error";
 import { computeMetrics } from "./metrics";
 import { sessionView } from "./views";
@@ -43,20 +43,33 @@ export type WriteStep<T> =
       finish: (tx: DbTransaction, published: PublishedEvent[]) => Promise<T>;
     };
 
+/**
+ * Takes the tenant's lock (its row, FOR NO KEY UPDATE) until the transaction ends, which
+ * serialises the tenant's chat writes; answers the settings read with it. `not_found` for
+ * an unknown tenant.
+ */
+export async function lockTenant(tx: DbTransaction, tenant: string): Promise<{ routing: ChatRouting }> {
+  const locked = await tx.$queryRaw<Array<{ chat_routing: ChatRouting }>>`SELECT chat_routing FROM tenants WHERE id = ${tenant} FOR NO KEY UPDATE`;
+  const row = locked[0];
+  if (row === undefined) throw new ChatError("not_found", "unknown tenant");
+  return { routing: row.chat_routing };
+}
+
 export interface WriteContext {
   tx: DbTransaction;
+  /** The tenant's routing setting, read with its lock. */
+  routing: ChatRouting;
   /** The database clock once the tenant lock is held, for every timestamp the write sets. */
   now: Date;
 }
 
 export async function chatWrite<T>(db: Db, tenant: string, work: (ctx: WriteContext) => Promise<WriteStep<T>>): Promise<T> {
   return db.prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM tenants WHERE id = ${tenant} FOR NO KEY UPDATE`;
-    if (locked.length === 0) throw new ChatError("not_found", "unknown tenant");
+    const { routing } = await lockTenant(tx, tenant);
     // Read after the lock is held, so timestamps follow commit order within the tenant.
     const clock = await tx.$queryRaw<Array<{ now: Date }>>`SELECT clock_timestamp() AS now`;
     const now = clock[0]?.now ?? new Date();
-    const step = await work({ tx, now });
+    const step = await work({ tx, now, routing });
     if (step.kind === "done") return step.value;
     const metrics = await computeMetrics(tx, tenant);
     const sessionEvents: OutboxEventInput[] = step.sessionEvents.map((e) => ({

@@ -25,23 +25,22 @@ describe("pickAgent", () => {
 });
 
 describe("routeNewSession", () => {
-  // A fake of the three reads routing makes inside the start's transaction.
-  const fakeTx = (routing: "auto" | "manual") =>
+  // A fake of the two reads routing makes inside the start's transaction.
+  const fakeTx = () =>
     ({
-      tenant: { findUnique: async () => ({ chatRouting: routing }) },
       user: { findMany: async () => [{ id: "u_a" }, { id: "u_b" }] },
       chatSession: { groupBy: async () => [{ agentId: "u_a", _count: { _all: 2 } }] },
     }) as unknown as Parameters<typeof routeNewSession>[0];
 
   test("automatic routing picks the available agent with the fewest active chats", async () => {
-    await expect(routeNewSession(fakeTx("auto"), "t", ["u_a", "u_b"])).resolves.toBe("u_b");
+    await expect(routeNewSession(fakeTx(), "t", "auto", ["u_a", "u_b"])).resolves.toBe("u_b");
   });
 
   test("manual routing gives nobody the chat, however many agents are available", async () => {
-    await expect(routeNewSession(fakeTx("manual"), "t", ["u_a", "u_b"])).resolves.toBeUndefined();
+    await expect(routeNewSession(fakeTx(), "t", "manual", ["u_a", "u_b"])).resolves.toBeUndefined();
   });
 
-  test("nobody available: nobody, without reading the setting", async () => {
-    await expect(routeNewSession(fakeTx("auto"), "t", [])).resolves.toBeUndefined();
+  test("nobody available: nobody", async () => {
+    await expect(routeNewSession(fakeTx(), "t", "auto", [])).resolves.toBeUndefined();
   });
 });

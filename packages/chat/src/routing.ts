@@ -8,6 +8,7 @@
  * routes nothing: every new chat waits for an agent to take it.
  */
 import type { DbTransaction } from "@roomcast/db";
+import type { ChatRouting } from "@roomcast/protocol";
 
 export function pickAgent(candidates: readonly string[], activeChats: ReadonlyMap<string, number>): string | undefined {
   let best: string | undefined;
@@ -22,10 +23,9 @@ export function pickAgent(candidates: readonly string[], activeChats: ReadonlyMa
   return best;
 }
 
-export async function routeNewSession(tx: DbTransaction, tenant: string, available: readonly string[]): Promise<string | undefined> {
-  if (available.length === 0) return undefined;
-  const tenantRow = await tx.tenant.findUnique({ where: { id: tenant }, select: { chatRouting: true } });
-  if (tenantRow?.chatRouting !== "auto") return undefined;
+/** `routing`: the tenant's setting, read with its lock (chat-write.ts); `manual` routes nothing. */
+export async function routeNewSession(tx: DbTransaction, tenant: string, routing: ChatRouting, available: readonly string[]): Promise<string | undefined> {
+  if (available.length === 0 || routing !== "auto") return undefined;
   const agents = await tx.user.findMany({
     where: { tenantId: tenant, id: { in: [...available] }, role: { in: ["agent", "admin"] }, disabledAt: null },
     select: { id: true },

@@ -30,8 +30,8 @@ export interface StartSessionInput {
 
 /** The new session and the offset of its stream after the start event (subscribe with `since` = this). */
 export async function startSession(db: Db, input: StartSessionInput): Promise<{ session: ChatSessionView; offset: number }> {
-  return chatWrite(db, input.tenant, async ({ tx, now }) => {
-    const agentId = await routeNewSession(tx, input.tenant, input.availableAgents ?? []);
+  return chatWrite(db, input.tenant, async ({ tx, now, routing }) => {
+    const agentId = await routeNewSession(tx, input.tenant, routing, input.availableAgents ?? []);
     const session = await tx.chatSession.create({
       data: {
         id: newId("s"),

@@ -8,6 +8,7 @@
 import { publish, type Db } from "@roomcast/db";
 import { CHAT_SETTINGS_UPDATED, type ChatRouting, type ChatSettings, type Principal } from "@roomcast/protocol";
 import { ChatError } from "./chat-error";
+import { lockTenant } from "./chat-write";
 
 export async function chatSettings(db: Db, tenant: string): Promise<ChatSettings> {
   const row = await db.prisma.tenant.findUnique({ where: { id: tenant }, select: { chatRouting: true } });
@@ -18,11 +19,9 @@ export async function chatSettings(db: Db, tenant: string): Promise<ChatSettings
 export async function setChatRouting(db: Db, actor: Principal, routing: ChatRouting): Promise<ChatSettings> {
   if (actor.role !== "admin" && actor.role !== "service") throw new ChatError("forbidden", "only admins change the chat settings");
   return db.prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<Array<{ chat_routing: ChatRouting }>>`SELECT chat_routing FROM tenants WHERE id = ${actor.tenant} FOR NO KEY UPDATE`;
-    const current = locked[0];
-    if (current === undefined) throw new ChatError("not_found", "unknown tenant");
+    const current = await lockTenant(tx, actor.tenant);
     const settings: ChatSettings = { routing };
-    if (current.chat_routing === routing) return settings;
+    if (current.routing === routing) return settings;
     await tx.tenant.update({ where: { id: actor.tenant }, data: { chatRouting: routing } });
     await publish(tx, { tenant: actor.tenant, channel: "chat", type: CHAT_SETTINGS_UPDATED, data: settings, priority: 6, source: "chat" });
     return settings;

@@ -169,13 +169,13 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
     return "quarantined";
   }
 
-  /** Marks what earlier rounds flushed, on its own (nothing else to carry it). */
-  async function markUnmarked(): Promise<void> {
+  /** Marks what earlier rounds flushed, in a statement of its own (nothing else carries it). */
+  async function markUnmarked(tx: RelayRound): Promise<void> {
     if (unmarked.length === 0) return;
-    const done = unmarked;
-    await outbox.round((tx) => tx.markEmitted(done));
+    await tx.markEmitted(unmarked);
     unmarked = [];
   }
+  const markUnmarkedNow = () => (unmarked.length === 0 ? Promise.resolve() : outbox.round(markUnmarked));
 
   /** `deferMark`: leave this round's mark to the next statement (`unmarked`). */
   async function runRound(deferMark: boolean): Promise<RoundResult> {
@@ -185,8 +185,7 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
     const result = await outbox.round(async (tx) => {
       if (heartbeatDue) await renewMembership(tx);
       if (share.length === 0) {
-        await tx.markEmitted(unmarked);
-        unmarked = [];
+        await markUnmarked(tx);
         return { emitted: 0, more: false };
       }
       const offset = rounds++ % share.length;
@@ -250,7 +249,7 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
         if (result.more) continue;
         // A round starting soon carries the mark; if none does, mark on its own.
         if (unmarked.length > 0 && (await wakeup.wait(settings.markDelayMs, signal))) continue;
-        await markUnmarked();
+        await markUnmarkedNow();
         await wakeup.wait(idleWaitMs, signal);
       } catch (error) {
         hooks.onRoundFailed?.(error);
@@ -261,7 +260,7 @@ export function createRelay(deps: RelayDeps, options: RelayOptions): Relay {
     }
     await listener?.close().catch(() => undefined);
     // Before the locks go: what was flushed is marked, so the next holder does not emit it again.
-    await bounded(markUnmarked(), settings.flushTimeoutMs, "mark").catch((error: unknown) =>
+    await bounded(markUnmarkedNow(), settings.flushTimeoutMs, "mark").catch((error: unknown) =>
       logger.warn({ err: errorMessage(error) }, "could not mark the last flushed events; the next relay emits them again"),
     );
     await bounded(outbox.leave(options.memberId), settings.flushTimeoutMs, "leave").catch((error: unknown) =>
