@@ -1,13 +1,13 @@
 /**
  * The console's data, kept apart from the DOM: the session list, metrics, analytics, the
  * open session's transcript, and the desk's state — the user's read markers (unread
- * counts), transfers with their notes per session, the tenant's canned replies and chat
- * settings. Every update is a whole-object replacement keyed by id
+ * counts), transfers with their notes per session and the tenant's canned replies. Every
+ * update is a whole-object replacement keyed by id
  * (sessions by session id, messages by message id), so applying a snapshot and then
  * events — including an event already reflected in the snapshot, or older events replayed
  * after a stretch of REST polling — converges on the newest state and never duplicates.
  */
-import type { AnalyticsTickData, CannedReplyChange, CannedReplyView, ChatMessageView, ChatMetrics, ChatSessionView, ChatSettings, ChatTransferView } from "@roomcast/protocol";
+import type { AnalyticsTickData, CannedReplyChange, CannedReplyView, ChatMessageView, ChatMetrics, ChatSessionView, ChatTransferView } from "@roomcast/protocol";
 import { countsForMe, unreadCount, type SessionChange } from "./console-desk";
 
 export interface OpenSession {
@@ -25,7 +25,6 @@ export class ConsoleStore {
   /** Session id → its transfers, by id. */
   readonly transfers = new Map<string, Map<string, ChatTransferView>>();
   readonly canned = new Map<string, CannedReplyView>();
-  settings: ChatSettings | undefined;
 
   replaceSessions(list: readonly ChatSessionView[]): void {
     this.sessions.clear();

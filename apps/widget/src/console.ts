@@ -128,7 +128,6 @@ function boot(root: HTMLElement | null): void {
     const renderAll = (): void => {
       syncRead();
       renderMetrics(layout, store);
-      cannedManager?.render(store.canned.values());
       renderSessionList(layout.list, store, (id) => void openSession(id));
       document.title = consoleTitle(store.totalUnread(me.user.id));
       renderLive();
@@ -201,11 +200,16 @@ function boot(root: HTMLElement | null): void {
     const routing = me.user.role === "admin" ? routingControl(base, me.token, handleApiError) : undefined;
     const cannedManager = me.user.role === "admin" ? cannedAdmin(base, me.token, handleApiError, () => renderBanner(layout.banner, undefined)) : undefined;
     if (cannedManager !== undefined) layout.agentsOnline.after(cannedManager.element);
+    /** The admin's canned-reply list: redrawn only when the replies change. */
+    const renderCanned = (): void => cannedManager?.render(store.canned.values());
     // The list's sessions come from `changes:chat_sessions` (onSessionRow); this stream's `session:updated` is left to other readers.
     const onListEvent = (event: EventEnvelope): void => {
       if (event.type === CHAT_METRICS_UPDATED) store.metrics = event.data as ChatMetrics;
       else if (event.type === CHAT_SESSION_TRANSFERRED) store.addTransfers([event.data as ChatTransferView]);
-      else if (event.type === CHAT_CANNED_UPDATED) store.applyCanned(event.data as CannedReplyChange);
+      else if (event.type === CHAT_CANNED_UPDATED) {
+        store.applyCanned(event.data as CannedReplyChange);
+        renderCanned();
+      }
       else if (event.type === CHAT_SETTINGS_UPDATED) routing?.show(event.data as ChatSettings);
       else return;
       renderAll();
@@ -277,7 +281,10 @@ function boot(root: HTMLElement | null): void {
       renderMetrics(layout, store);
     });
     renderAll();
-    void loadCanned().then(renderAll);
+    void loadCanned().then(() => {
+      renderCanned();
+      renderAll();
+    });
     void loadOverview().then(async (snapshot) => {
       if (snapshot === undefined || stopped) return;
       client.subscribe({ channel: "changes", topic: "chat_sessions", since: snapshot.changesOffset }, onSessionRow, { onReset: () => void loadOverview() });
